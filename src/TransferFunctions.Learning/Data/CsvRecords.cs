@@ -99,4 +99,12 @@ internal static class CsvRecords
             yield return new CsvRecord(recordLine, fields.ToArray());
         }
     }
+
+    /// <summary>Formats one record, quoting fields that hold a comma, quote, line break or edge whitespace.</summary>
+    public static string Format(IEnumerable<string> fields) => string.Join(',', fields.Select(Quote));
+
+    private static string Quote(string field) =>
+        field.Length > 0 && (field.IndexOfAny([',', '"', '\r', '\n']) >= 0 || char.IsWhiteSpace(field[0]) || char.IsWhiteSpace(field[^1]))
+            ? $"\"{field.Replace("\"", "\"\"")}\""
+            : field;
 }
