@@ -1,0 +1,81 @@
+using TransferFunctions.Learning.Data;
+
+namespace TransferFunctions.Learning.Tests.Data;
+
+public sealed class ImageFolderReaderTests
+{
+    [Fact]
+    public void Folders_become_labels_and_hidden_files_and_ready_marker_are_ignored()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("cat/a.png", "x");
+        dir.Write("cat/B.JPG", "x");
+        dir.Write("cat/.DS_Store", "x");
+        dir.Write("dog/c.jpeg", "x");
+        dir.Write("dog/d.Bmp", "x");
+        dir.Write("dog/e.gif", "x");
+        dir.Write(".hidden/f.png", "x");
+        dir.Write("_READY", "");
+        Directory.CreateDirectory(dir.File("empty"));
+
+        var dataset = ImageFolderReader.Read(dir.Path);
+
+        Assert.Equal(DatasetFormat.ImageFolder, dataset.Format);
+        Assert.Equal(["cat", "dog", "empty"], dataset.Labels);
+        Assert.Equal(["cat/B.JPG", "cat/a.png", "dog/c.jpeg", "dog/d.Bmp", "dog/e.gif"], dataset.Examples.Select(e => e.Path));
+        Assert.Equal(["cat", "cat", "dog", "dog", "dog"], dataset.Examples.Select(e => e.Label));
+        Assert.All(dataset.Examples, e => Assert.Null(e.Split));
+    }
+
+    [Fact]
+    public void Nested_folder_is_an_error_naming_its_path()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("cat/a.png", "x");
+        dir.Write("cat/kittens/b.png", "x");
+
+        var error = Assert.Throws<DatasetFormatException>(() => ImageFolderReader.Read(dir.Path));
+
+        Assert.Contains(Path.Combine("cat", "kittens"), error.Message);
+        Assert.Contains("nested folder", error.Message);
+    }
+
+    [Fact]
+    public void Non_image_file_in_a_class_folder_is_an_error_naming_it()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("cat/notes.txt", "x");
+
+        var error = Assert.Throws<DatasetFormatException>(() => ImageFolderReader.Read(dir.Path));
+
+        Assert.Contains("notes.txt", error.Message);
+    }
+
+    [Fact]
+    public void Symlink_pointing_outside_the_root_is_refused()
+    {
+        using var outside = new TempDirectory();
+        using var dir = new TempDirectory();
+        var secret = outside.Write("secret.png", "x");
+        Directory.CreateDirectory(dir.File("cat"));
+        File.CreateSymbolicLink(dir.File("cat/link.png"), secret);
+
+        var error = Assert.Throws<DatasetFormatException>(() => ImageFolderReader.Read(dir.Path));
+
+        Assert.Contains("symlink", error.Message);
+        Assert.Contains("cat/link.png", error.Message);
+    }
+
+    [Fact]
+    public void Symlink_pointing_inside_the_root_is_accepted()
+    {
+        using var dir = new TempDirectory();
+        var real = dir.Write("cat/a.png", "x");
+        Directory.CreateDirectory(dir.File("dog"));
+        File.CreateSymbolicLink(dir.File("dog/alias.png"), real);
+
+        var dataset = ImageFolderReader.Read(dir.Path);
+
+        Assert.Equal(2, dataset.Examples.Count);
+    }
+}
