@@ -148,16 +148,14 @@ public sealed class DatasetValidator(ValidationOptions? options = null)
     private static List<ClassSplitCounts> CountClasses(IReadOnlyList<string> vocabulary, ExampleRecord[] examples)
     {
         var labels = vocabulary.Concat(examples.Select(e => e.Label)).Distinct(StringComparer.Ordinal).ToList();
-        var counts = new List<ClassSplitCounts>(labels.Count);
-        foreach (var label in labels)
-        {
-            var ofClass = examples.Where(e => e.ContentHash is not null && e.Label == label).ToList();
-            counts.Add(new ClassSplitCounts(label,
-                ofClass.Count(e => e.Split == DatasetSplit.Train),
-                ofClass.Count(e => e.Split == DatasetSplit.Validation),
-                ofClass.Count(e => e.Split == DatasetSplit.Test)));
-        }
-        return counts;
+        var perSplit = labels.ToDictionary(l => l, _ => new int[3], StringComparer.Ordinal);
+        foreach (var e in examples)
+            if (e.ContentHash is not null && e.Split is { } split)
+                perSplit[e.Label][(int)split]++;
+        return labels.Select(l => new ClassSplitCounts(l,
+            perSplit[l][(int)DatasetSplit.Train],
+            perSplit[l][(int)DatasetSplit.Validation],
+            perSplit[l][(int)DatasetSplit.Test])).ToList();
     }
 
     private void CheckClassSizes(List<ClassSplitCounts> counts, List<ValidationIssue> issues)
