@@ -5,6 +5,8 @@ public sealed class Sequential : Module
 {
     private readonly List<Module> _layers = new();
 
+    public Sequential() { }
+
     public Sequential(params Module[] layers)
     {
         foreach (var layer in layers) Add(layer);
