@@ -1,0 +1,17 @@
+using System.CommandLine;
+using TransferFunctions.Cli.Commands;
+
+namespace TransferFunctions.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("TransferFunctions: adapt pretrained models to new domains, with proof.")
+        {
+            DemoCommand.Create(),
+            BenchCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,79 @@
+using TransferFunctions.Torch;
+using TransferFunctions.Torch.NN;
+
+namespace TransferFunctions.Learning.Models;
+
+/// <summary>
+/// ResNet with torchvision's parameter names (<c>conv1</c>, <c>bn1</c>, <c>layer1.0.conv1</c>, ...,
+/// <c>fc</c>), so a torchvision state dict saved as safetensors loads without renaming. The backbone
+/// is everything up to the pooled features; <see cref="Head"/> is <c>fc</c>.
+/// </summary>
+public sealed class ResNet : Module
+{
+    private readonly Conv2d _conv1;
+    private readonly BatchNorm2d _bn1;
+    private readonly List<Sequential> _stages = new();
+
+    public ResNet(ResNetSpec spec, int classes)
+    {
+        Spec = spec;
+        var width = spec.Widths[0];
+        _conv1 = spec.ImageNetStem
+            ? RegisterModule("conv1", new Conv2d(spec.InputChannels, width, 7, 2, padding: 3, bias: false))
+            : RegisterModule("conv1", new Conv2d(spec.InputChannels, width, 3, 1, padding: 1, bias: false));
+        _bn1 = RegisterModule("bn1", new BatchNorm2d(width));
+        long inPlanes = width;
+        for (var s = 0; s < spec.BlocksPerStage.Length; s++)
+        {
+            var stage = new Sequential();
+            for (var b = 0; b < spec.BlocksPerStage[s]; b++)
+            {
+                var stride = s > 0 && b == 0 ? 2 : 1;
+                Module block = spec.Bottleneck ? new Bottleneck(inPlanes, spec.Widths[s], stride) : new BasicBlock(inPlanes, spec.Widths[s], stride);
+                stage.Add(block);
+                inPlanes = spec.Widths[s] * (spec.Bottleneck ? Bottleneck.Expansion : BasicBlock.Expansion);
+            }
+            _stages.Add(RegisterModule($"layer{s + 1}", stage));
+        }
+        Head = RegisterModule("fc", new Linear(inPlanes, classes));
+        InitializeWeights();
+    }
+
+    public ResNetSpec Spec { get; }
+
+    public Linear Head { get; private set; }
+
+    public long FeatureDimension => Spec.FeatureDimension;
+
+    /// <summary>Names of the stages from input to output, for freezing and discriminative learning rates.</summary>
+    public IReadOnlyList<string> StageNames => new[] { "conv1", "bn1" }.Concat(_stages.Select((_, i) => $"layer{i + 1}")).ToList();
+
+    /// <summary>Pooled backbone features [N, FeatureDimension].</summary>
+    public Tensor Features(Tensor input)
+    {
+        var x = Functional.ReluInPlace(_bn1.Forward(_conv1.Forward(input)));
+        if (Spec.ImageNetStem) x = Functional.MaxPool2d(x, 3, 2, 1);
+        foreach (var stage in _stages) x = stage.Forward(x);
+        return Functional.AdaptiveAvgPool2d(x, 1, 1).Flatten(1);
+    }
+
+    public override Tensor Forward(Tensor input) => Head.Forward(Features(input));
+
+    /// <summary>Replaces the head with a fresh one for <paramref name="classes"/> outputs (the old one is disposed).</summary>
+    public Linear ReplaceHead(int classes)
+    {
+        var old = Head;
+        Head = RegisterModule("fc", new Linear(FeatureDimension, classes));
+        old.Dispose();
+        return Head;
+    }
+
+    // torchvision's initialization: He-normal (fan_out, relu) convolutions, unit batch norms.
+    private void InitializeWeights()
+    {
+        foreach (var (_, m) in NamedModules())
+        {
+            if (m is Conv2d c) Init.KaimingNormal(c.Weight, fanIn: false, nonlinearity: "relu");
+        }
+    }
+}

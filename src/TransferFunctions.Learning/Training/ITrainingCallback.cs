@@ -1,0 +1,12 @@
+namespace TransferFunctions.Learning.Training;
+
+/// <summary>Hooks into <see cref="TrainingLoop"/>: progress, early stopping, checkpoints are callbacks, not loop variants.</summary>
+public interface ITrainingCallback
+{
+    void OnStep(TrainingProgress progress) { }
+
+    /// <summary>Called after each epoch; return a reason to stop training, or null to go on.</summary>
+    string? OnEpochEnd(EpochResult result, TrainingLoop loop) => null;
+
+    void OnTrainingEnd(TrainingHistory history, TrainingLoop loop) { }
+}

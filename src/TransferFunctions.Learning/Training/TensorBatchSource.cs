@@ -1,0 +1,73 @@
+using TransferFunctions.Torch;
+
+namespace TransferFunctions.Learning.Training;
+
+/// <summary>
+/// Mini-batches over tensors already in memory: contiguous slices when not shuffled (no copy), an
+/// index_select over a seeded permutation when shuffled.
+/// </summary>
+public sealed class TensorBatchSource : IBatchSource
+{
+    private readonly Tensor _inputs, _targets;
+
+    public TensorBatchSource(Tensor inputs, Tensor targets, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false)
+    {
+        if (inputs.Size(0) != targets.Size(0)) throw new ArgumentException($"inputs have {inputs.Size(0)} rows but targets {targets.Size(0)}");
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "batch size must be positive");
+        _inputs = inputs;
+        _targets = targets;
+        BatchSize = batchSize;
+        Shuffle = shuffle;
+        Seed = seed;
+        DropLast = dropLast;
+    }
+
+    public long Count => DropLast ? _inputs.Size(0) / BatchSize * BatchSize : _inputs.Size(0);
+    public int BatchSize { get; }
+    public bool Shuffle { get; }
+    public int Seed { get; }
+    public bool DropLast { get; }
+
+    public IEnumerable<Batch> Batches(int epoch, CancellationToken cancellationToken = default)
+    {
+        var n = _inputs.Size(0);
+        long[]? order = Shuffle ? Permutation(n, Seed, epoch) : null;
+        for (long start = 0; start < n; start += BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var end = Math.Min(n, start + BatchSize);
+            if (DropLast && end - start < BatchSize) yield break;
+            Tensor x, y;
+            if (order is null)
+            {
+                x = _inputs.Slice(0, start, end).DetachFromDisposeScope();
+                y = _targets.Slice(0, start, end).DetachFromDisposeScope();
+            }
+            else
+            {
+                using var idx = torch.FromArray(order.AsSpan((int)start, (int)(end - start)), new[] { end - start }).DetachFromDisposeScope();
+                x = _inputs.IndexSelect(0, idx).DetachFromDisposeScope();
+                y = _targets.IndexSelect(0, idx).DetachFromDisposeScope();
+            }
+            try
+            {
+                yield return new Batch(x, y);
+            }
+            finally
+            {
+                x.Dispose();
+                y.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A permutation that depends only on (seed, epoch), so runs are reproducible whatever else used the RNG.</summary>
+    internal static long[] Permutation(long n, int seed, int epoch)
+    {
+        var rng = new Random(HashCode.Combine(seed, epoch, 0x5eed));
+        var order = new long[n];
+        for (long i = 0; i < n; i++) order[i] = i;
+        rng.Shuffle(order);
+        return order;
+    }
+}
