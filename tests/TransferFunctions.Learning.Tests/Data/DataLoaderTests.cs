@@ -195,4 +195,21 @@ public sealed class DataLoaderTests
 
         Assert.Equal(3, seen);
     }
+
+    [Fact]
+    public void Batch_source_adapter_yields_the_loaders_batches_as_tensors_for_the_training_loop()
+    {
+        var loader = new DataLoader(Numbered(10), options: new DataLoaderOptions { BatchSize = 4, Seed = 3 });
+        var source = new DataLoaderBatchSource(loader);
+
+        var labels = new List<long>();
+        foreach (var batch in source.Batches(epoch: 2))
+        {
+            Assert.Equal(4, batch.Inputs.Dim);
+            labels.AddRange(batch.Targets.ToArray<long>());
+        }
+
+        Assert.Equal(10, source.Count);
+        Assert.Equal(loader.EpochOrder(2).Select(i => (long)(i % 3)), labels);
+    }
 }
