@@ -7,8 +7,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian's python3-torch is importable by /usr/bin/python3 only; fixtures and the benchmark peer use it.
 export TF_PYTHON="${TF_PYTHON:-/usr/bin/python3}"
 
-APT_PACKAGES=(cmake g++ libtorch-dev libopenblas0-pthread libstb-dev dataset-fashion-mnist python3-torch python3-numpy chromium)
-NPM_PACKAGES=(playwright-core@1.49.1)
+APT_PACKAGES=(cmake g++ libtorch-dev libopenblas0-pthread libstb-dev dataset-fashion-mnist python3-torch python3-numpy)
 
 log() { printf '\033[1;34m[tf]\033[0m %s\n' "$*" >&2; }
 
@@ -22,10 +21,6 @@ setup() {
     local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-  if [[ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]]; then
-    log "installing npm packages: ${NPM_PACKAGES[*]}"
-    (cd "$ROOT/tests/browser" && npm install --no-audit --no-fund --silent >/dev/null)
   fi
   command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (see README)" >&2; exit 1; }
 }

@@ -64,7 +64,7 @@ public sealed class TensorBatchSource : IBatchSource
     /// <summary>A permutation that depends only on (seed, epoch), so runs are reproducible whatever else used the RNG.</summary>
     internal static long[] Permutation(long n, int seed, int epoch)
     {
-        var rng = new Random(HashCode.Combine(seed, epoch, 0x5eed));
+        var rng = new Random(Data.SeedMixer.Mix(seed, epoch));
         var order = new long[n];
         for (long i = 0; i < n; i++) order[i] = i;
         rng.Shuffle(order);
