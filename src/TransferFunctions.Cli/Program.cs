@@ -11,6 +11,7 @@ public static class Program
         {
             DemoCommand.Create(),
             BenchCommand.Create(),
+            PretrainCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -52,4 +52,25 @@ public partial class Tensor
     public Tensor MaskedSelect(Tensor mask) => Wrap(N.tfn_tensor_masked_select(Ptr, mask.Ptr), this, mask);
     public Tensor MaskedFill(Tensor mask, double value) => Wrap(N.tfn_tensor_masked_fill(Ptr, mask.Ptr, value), this, mask);
     public Tensor OneHot(long classes) => Wrap(N.tfn_tensor_one_hot(Ptr, classes), this);
+
+    /// <summary>Reverses the order of elements along <paramref name="dims"/> (a copy).</summary>
+    public unsafe Tensor Flip(params long[] dims)
+    {
+        fixed (long* d = dims) return Wrap(N.tfn_tensor_flip(Ptr, d, dims.Length), this);
+    }
+
+    /// <summary>Rolls elements along <paramref name="dims"/> by <paramref name="shifts"/>, wrapping around.</summary>
+    public unsafe Tensor Roll(long[] shifts, long[] dims)
+    {
+        if (shifts.Length != dims.Length) throw new ArgumentException("roll needs one shift per dimension");
+        fixed (long* s = shifts)
+        fixed (long* d = dims)
+            return Wrap(N.tfn_tensor_roll(Ptr, s, d, dims.Length), this);
+    }
+
+    /// <summary>Constant padding; <paramref name="pads"/> lists (before, after) pairs starting from the last dimension, as PyTorch's F.pad.</summary>
+    public unsafe Tensor Pad(long[] pads, double value = 0)
+    {
+        fixed (long* p = pads) return Wrap(N.tfn_tensor_pad(Ptr, p, pads.Length, value), this);
+    }
 }

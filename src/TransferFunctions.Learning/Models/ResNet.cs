@@ -14,7 +14,7 @@ public sealed class ResNet : Module
     private readonly BatchNorm2d _bn1;
     private readonly List<Sequential> _stages = new();
 
-    public ResNet(ResNetSpec spec, int classes)
+    public ResNet(ResNetSpec spec, int classes, IReadOnlyDictionary<string, int>? extraHeads = null)
     {
         Spec = spec;
         var width = spec.Widths[0];
@@ -36,7 +36,24 @@ public sealed class ResNet : Module
             _stages.Add(RegisterModule($"layer{s + 1}", stage));
         }
         Head = RegisterModule("fc", new Linear(inPlanes, classes));
+        if (extraHeads is { Count: > 0 })
+        {
+            ExtraHeads = RegisterModule("heads", new ModuleDict<Linear>());
+            foreach (var (name, count) in extraHeads) ExtraHeads.Add(name, new Linear(inPlanes, count));
+        }
         InitializeWeights();
+    }
+
+    /// <summary>Heads of the additional tasks of a multi-task model (label column → head), or null.</summary>
+    public ModuleDict<Linear>? ExtraHeads { get; private set; }
+
+    /// <summary>Adds a head for another task on the shared backbone.</summary>
+    public Linear AddExtraHead(string name, int classes)
+    {
+        ExtraHeads ??= RegisterModule("heads", new ModuleDict<Linear>());
+        var head = new Linear(FeatureDimension, classes);
+        ExtraHeads.Add(name, head);
+        return head;
     }
 
     public ResNetSpec Spec { get; }

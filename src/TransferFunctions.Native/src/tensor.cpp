@@ -127,3 +127,10 @@ TFN_EXPORT TfTensor tfn_tensor_one_hot(TfTensor t, int64_t classes) { TFN_TENSOR
 TFN_EXPORT TfTensor tfn_tensor_chunk_at(TfTensor t, int64_t chunks, int64_t dim, int64_t which) {
   TFN_TENSOR(t->chunk(chunks, dim).at(static_cast<size_t>(which)))
 }
+TFN_EXPORT TfTensor tfn_tensor_flip(TfTensor t, const int64_t* d, int64_t nd) { TFN_TENSOR(t->flip(dims(d, nd))) }
+TFN_EXPORT TfTensor tfn_tensor_roll(TfTensor t, const int64_t* shifts, const int64_t* d, int64_t nd) {
+  TFN_TENSOR(t->roll(dims(shifts, nd), dims(d, nd)))
+}
+TFN_EXPORT TfTensor tfn_tensor_pad(TfTensor t, const int64_t* pads, int64_t n, double value) {
+  TFN_TENSOR(torch::constant_pad_nd(*t, dims(pads, n), value))
+}

@@ -80,6 +80,9 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial IntPtr tfn_tensor_index(IntPtr t, IntPtr index);
     [LibraryImport(Lib)] internal static partial IntPtr tfn_tensor_where(IntPtr cond, IntPtr a, IntPtr b);
     [LibraryImport(Lib)] internal static partial IntPtr tfn_tensor_one_hot(IntPtr t, long classes);
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr tfn_tensor_flip(IntPtr t, long* dims, long nd);
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr tfn_tensor_roll(IntPtr t, long* shifts, long* dims, long nd);
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr tfn_tensor_pad(IntPtr t, long* pads, long n, double value);
 
     // ---- math ----
     [LibraryImport(Lib)] internal static partial IntPtr tfn_tensor_unary(IntPtr t, int op);

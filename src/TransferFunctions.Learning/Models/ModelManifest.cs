@@ -1,0 +1,35 @@
+namespace TransferFunctions.Learning.Models;
+
+/// <summary>
+/// <c>model.json</c> of a model package: everything needed to rebuild, trust and credit a model —
+/// architecture and input contract, labels, where its knowledge came from (source data and its
+/// digest, base model), how it was trained, how good it was, under which license, by which code.
+/// </summary>
+public sealed record ModelManifest
+{
+    public required string Name { get; init; }
+    public required string Architecture { get; init; }
+    public required InputSpec Input { get; init; }
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Extra heads for multi-task models: label column → its labels.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraHeads { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public string? SourceDataset { get; init; }
+    public string? SourceDatasetDigest { get; init; }
+
+    /// <summary>Labels of the source task the backbone was trained on, when the package knows them (for retention checks).</summary>
+    public IReadOnlyList<string>? SourceLabels { get; init; }
+
+    public double? SourceTestAccuracy { get; init; }
+    public BaseModelReference? BaseModel { get; init; }
+    public IReadOnlyDictionary<string, string> Training { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+    public required string License { get; init; }
+    public required string Provenance { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string CodeVersion { get; init; }
+
+    /// <summary>SHA-256 (hex) of weights.safetensors; checked on every load.</summary>
+    public string WeightsDigest { get; init; } = "";
+}
