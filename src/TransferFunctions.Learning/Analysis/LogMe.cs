@@ -17,13 +17,30 @@ namespace TransferFunctions.Learning.Analysis;
 public static class LogMe
 {
     /// <summary>Fixed-point iterations stop when α/β changes by less than this fraction.</summary>
-    public const double RelativeTolerance = 1e-8;
+    public const double RelativeTolerance = 1e-10;
 
-    /// <summary>Upper bound on fixed-point iterations per class (they usually converge in under 20).</summary>
-    public const int MaxIterations = 200;
+    /// <summary>Upper bound on fixed-point iterations per class; convergence is linear, typically tens to a few hundred steps of O(min(n, d)).</summary>
+    public const int MaxIterations = 1000;
 
     /// <summary>Eigenvalues below this fraction of the largest are treated as zero (directions the features do not span).</summary>
     public const double RankTolerance = 1e-10;
+
+    /// <summary>
+    /// α/β is capped at this multiple of the largest eigenvalue, where the prior has shrunk every weight to nothing.
+    /// When the features explain none of the target the evidence rises towards its α → ∞ limit; the cap reaches that
+    /// limit to within ~1e-12 instead of running α off to infinity.
+    /// </summary>
+    public const double NoSignalRatio = 1e12;
+
+    /// <summary>
+    /// β is capped at this multiple of n/‖y‖² (noise at least 1e-5 of the target's RMS). A target lying exactly in the
+    /// span of fewer than n feature directions (possible when n ≤ d) otherwise has unbounded evidence as β → ∞; the
+    /// authors' implementation bounds it likewise, by adding 1e-5 to the update denominators.
+    /// </summary>
+    public const double MaxBetaRatio = 1e10;
+
+    // Relative size below which ‖y‖² − Σx² is rounding error, not a part of y outside the span of F.
+    private const double SpanTolerance = 1e-12;
 
     // Keeps α = γ/‖m‖² and β = (n−γ)/‖Fm−y‖² finite when a target is fitted exactly.
     private const double DivisionFloor = 1e-300;
@@ -76,7 +93,7 @@ public static class LogMe
     /// </summary>
     internal static double LogEvidence(double[] sigma, double[] x2, double outsideSpan, int n, double alpha, double beta)
     {
-        (double weightNorm2, double residual2, _) = Statistics(sigma, x2, outsideSpan, alpha / beta);
+        (double weightNorm2, double residual2, _, _) = Statistics(sigma, x2, outsideSpan, n, alpha / beta);
         double logDet = 0;
         foreach (double s in sigma)
         {
@@ -96,7 +113,15 @@ public static class LogMe
             inSpan += v;
         }
 
-        double outsideSpan = Math.Max(classSize - inSpan, 0);
+        // ‖y‖² = classSize for an indicator; a remainder at rounding level means y lies in the span of F.
+        double outsideSpan = classSize - inSpan;
+        if (outsideSpan <= SpanTolerance * classSize)
+        {
+            outsideSpan = 0;
+        }
+
+        double maxBeta = MaxBetaRatio * n / classSize;
+        double ceiling = NoSignalRatio * (sigma.Length == 0 ? 1 : sigma.Max());
         double alpha = 1;
         double beta = 1;
         int iteration = 0;
@@ -104,30 +129,39 @@ public static class LogMe
         {
             iteration++;
             double t = alpha / beta;
-            (double weightNorm2, double residual2, double gamma) = Statistics(sigma, x2All, outsideSpan, t);
-            alpha = gamma / Math.Max(weightNorm2, DivisionFloor);
-            beta = Math.Max(n - gamma, 0) / Math.Max(residual2, DivisionFloor);
-            alpha = Math.Max(alpha, DivisionFloor);
-            beta = Math.Max(beta, DivisionFloor);
-            if (Math.Abs(alpha / beta - t) <= RelativeTolerance * t)
+            Moments moments = Statistics(sigma, x2All, outsideSpan, n, t);
+            alpha = Math.Max(moments.Gamma / Math.Max(moments.WeightNorm2, DivisionFloor), DivisionFloor);
+            beta = Math.Clamp(moments.ResidualDegrees / Math.Max(moments.Residual2, DivisionFloor), DivisionFloor, maxBeta);
+            alpha = Math.Min(alpha, ceiling * beta);
+            double next = alpha / beta;
+            if (Math.Abs(next - t) <= RelativeTolerance * t)
             {
                 break;
             }
         }
 
         double evidence = LogEvidence(sigma, x2All, outsideSpan, n, alpha, beta) / n;
+        if (!double.IsFinite(evidence))
+        {
+            throw new InvalidOperationException(
+                $"LogME evidence for class {classIndex} is {evidence} (α = {alpha}, β = {beta}); the features are degenerate for this target.");
+        }
+
         return new LogMeClassEvidence(classIndex, evidence, alpha, beta, iteration);
     }
 
+    private readonly record struct Moments(double WeightNorm2, double Residual2, double Gamma, double ResidualDegrees);
+
     /// <summary>
-    /// At t = α/β: ‖m‖² = Σ σx²/(t+σ)², ‖Fm − y‖² = Σ x²·(t/(t+σ))² + outsideSpan, and γ = Σ σ/(σ+t) (effective parameters).
+    /// At t = α/β: ‖m‖² = Σ σx²/(t+σ)², ‖Fm − y‖² = Σ x²·(t/(t+σ))² + outsideSpan, γ = Σ σ/(σ+t) (effective number
+    /// of parameters) and n − γ, summed as (n − r) + Σ t/(σ+t) so it does not cancel to 0 or below when t ≪ σ.
     /// </summary>
-    private static (double WeightNorm2, double Residual2, double Gamma) Statistics(
-        double[] sigma, double[] x2, double outsideSpan, double t)
+    private static Moments Statistics(double[] sigma, double[] x2, double outsideSpan, int n, double t)
     {
         double weightNorm2 = 0;
         double residual2 = outsideSpan;
         double gamma = 0;
+        double residualDegrees = n - sigma.Length;
         for (int i = 0; i < sigma.Length; i++)
         {
             double s = sigma[i];
@@ -136,9 +170,10 @@ public static class LogMe
             double shrink = t / denominator;
             residual2 += x2[i] * shrink * shrink;
             gamma += s / denominator;
+            residualDegrees += shrink;
         }
 
-        return (weightNorm2, residual2, gamma);
+        return new Moments(weightNorm2, residual2, gamma, residualDegrees);
     }
 
     /// <summary>Nonzero eigenvalues σ of FᵀF and, per class, the squared projections x² of its indicator on Fv/√σ.</summary>
