@@ -90,4 +90,41 @@ public sealed class DomainDistanceTests
 
         Assert.Contains("source has 1 rows; at least 2", error.Message);
     }
+
+    [Fact]
+    public void Proxy_a_distance_is_near_zero_for_one_domain_and_near_two_for_separated_domains()
+    {
+        var random = new Random(23);
+        double[][] source = Gaussian.Matrix(random, 400, 8);
+        double[][] same = Gaussian.Matrix(random, 400, 8);
+        double[][] separated = Gaussian.Matrix(random, 400, 8);
+        foreach (double[] row in separated)
+        {
+            row[2] += 6;
+        }
+
+        ProxyADistanceResult near = DomainDistance.ProxyADistance(source, same);
+        ProxyADistanceResult far = DomainDistance.ProxyADistance(source, separated);
+
+        // At chance the held-out error has standard deviation √(¼/400) = 0.025, i.e. 0.1 of distance: 0.4 is 4σ.
+        Assert.InRange(near.Distance, 0, 0.4);
+        Assert.InRange(far.Distance, 1.9, 2);
+        Assert.Equal(2 * (1 - 2 * far.ClassifierError), far.Distance, 12);
+        Assert.Equal((400, 400), (far.TrainExamples, far.TestExamples));
+    }
+
+    [Fact]
+    public void Proxy_a_distance_balances_the_sides_and_is_reproducible()
+    {
+        var random = new Random(24);
+        double[][] source = Gaussian.Matrix(random, 300, 4);
+        double[][] target = Gaussian.Matrix(random, 60, 4, mean: 0.7);
+
+        ProxyADistanceResult first = DomainDistance.ProxyADistance(source, target, new ProxyADistanceOptions(Seed: 5));
+        ProxyADistanceResult again = DomainDistance.ProxyADistance(source, target, new ProxyADistanceOptions(Seed: 5));
+
+        Assert.Equal(first, again);
+        Assert.Equal((60, 60), (first.TrainExamples, first.TestExamples));
+        Assert.InRange(first.Distance, 0, 2);
+    }
 }

@@ -17,6 +17,9 @@ public sealed record BarChart
     /// <summary>.NET custom numeric format for bar labels; "+0.0%;-0.0%;0%" shows fractions as signed percentages.</summary>
     public string ValueFormat { get; init; } = "+0.###;-0.###;0";
 
+    /// <summary>.NET custom numeric format for the y-axis ticks (e.g. "0%"); null labels them as plain numbers.</summary>
+    public string? AxisFormat { get; init; }
+
     public int Width { get; init; } = 640;
 
     public int Height { get; init; } = 360;
@@ -50,7 +53,8 @@ public sealed record BarChart
         {
             double py = y.Map(value);
             svg.Line(left, py, right, py, Palette.Grid);
-            svg.Text(left - 6, py + 4, label, anchor: "end", fill: Palette.Muted);
+            string text = AxisFormat is null ? label : value.ToString(AxisFormat, CultureInfo.InvariantCulture);
+            svg.Text(left - 6, py + 4, text, anchor: "end", fill: Palette.Muted);
         }
 
         double zero = y.Map(0);

@@ -23,7 +23,7 @@ public sealed record ConfusionMatrixChart(IReadOnlyList<string> Labels, int[][] 
         double left = 30 + labelWidth;
         double top = string.IsNullOrEmpty(Title) ? 16 : 44;
         double grid = k * cell;
-        double columnLabelHeight = labelWidth * 0.72 + 10;
+        double columnLabelHeight = labelWidth * 0.7;
         double width = Math.Max(left + grid + 20, 220);
         double height = top + grid + columnLabelHeight + 28;
         double countSize = Math.Min(SvgBuilder.FontSize, cell * 0.36);

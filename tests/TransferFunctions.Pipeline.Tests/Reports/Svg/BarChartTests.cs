@@ -34,11 +34,16 @@ public sealed class BarChartTests
     }
 
     [Fact]
-    public void Value_format_can_show_signed_percentages()
+    public void Value_and_axis_formats_can_show_percentages()
     {
-        var chart = new BarChart { Bars = [new BarValue("a", 0.034)], ValueFormat = "+0.0%;-0.0%;0%" };
+        var chart = new BarChart { Bars = [new BarValue("a", 0.034)], ValueFormat = "+0.0%;-0.0%;0%", AxisFormat = "0%" };
 
-        Assert.Contains("+3.4%", SvgDocument.Texts(SvgDocument.Parse(chart.ToSvg())));
+        string[] texts = SvgDocument.Texts(SvgDocument.Parse(chart.ToSvg())).ToArray();
+
+        // range 0.034 over 5 intervals is 0.0068 → step 0.01, ticks 0 … 0.04 shown as 0% … 4%.
+        Assert.Contains("+3.4%", texts);
+        Assert.Contains("4%", texts);
+        Assert.Contains("1%", texts);
     }
 
     [Fact]
