@@ -1,0 +1,12 @@
+using TransferFunctions.Learning.Metrics;
+
+namespace TransferFunctions.Pipeline.Promotion;
+
+/// <summary>
+/// One model's results on the run's test split: the report, and per-example correctness in the
+/// split's order so two models can be compared pairwise (McNemar).
+/// </summary>
+public sealed record ModelEvaluation(string Model, ClassificationReport Report, bool[] Correct, BootstrapIntervalSummary? AccuracyInterval = null);
+
+/// <summary>A 95% (or other level) interval around an estimate.</summary>
+public sealed record BootstrapIntervalSummary(double Estimate, double Lower, double Upper, double Level);
