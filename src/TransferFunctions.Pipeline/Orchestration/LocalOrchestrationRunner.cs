@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TransferFunctions.Pipeline.Storage;
 
 namespace TransferFunctions.Pipeline.Orchestration;
@@ -14,9 +16,11 @@ public sealed class LocalOrchestrationRunner
     private readonly IStepExecutor _executor;
     private readonly TimeProvider _time;
     private readonly LocalRunnerOptions _options;
+    private readonly ILogger _logger;
 
-    public LocalOrchestrationRunner(IObjectStore store, IStepExecutor executor, LocalRunnerOptions? options = null, TimeProvider? timeProvider = null)
+    public LocalOrchestrationRunner(IObjectStore store, IStepExecutor executor, LocalRunnerOptions? options = null, TimeProvider? timeProvider = null, ILogger<LocalOrchestrationRunner>? logger = null)
     {
+        _logger = logger ?? NullLogger<LocalOrchestrationRunner>.Instance;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _executor = executor ?? throw new ArgumentNullException(nameof(executor));
         _options = options ?? new LocalRunnerOptions();
@@ -70,15 +74,18 @@ public sealed class LocalOrchestrationRunner
 
             var journal = await _store.ReadJsonAsync<RunJournal>(RunKeys.Journal(instanceId), cancellationToken).ConfigureAwait(false);
             var input = StoreJson.FromElement<TInput>(record.Value.Input ?? default, $"The input of run '{instanceId}'")!;
-            var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, cancellationToken);
+            var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, _logger, cancellationToken);
             try
             {
-                return await session.RunAsync(
+                var final = await session.RunAsync(
                     async context => StoreJson.ToElement(await orchestrator.RunAsync(context, input)),
                     cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Run {InstanceId} ended {Status}{Detail}", instanceId, final.Status, final.Failure is null ? "" : ": " + final.Failure.Message);
+                return final;
             }
             catch (Exception ex) when (ex is NonDeterministicOrchestrationException or InvalidDataException)
             {
+                _logger.LogError(ex, "Run {InstanceId} cannot continue", instanceId);
                 await _store.UpdateJsonAsync<RunRecord>(
                     recordKey,
                     r => r is null || r.IsTerminal ? null : r with { Status = RunStatus.Failed, Failure = FailureDetails.From(ex), UpdatedAt = _time.GetUtcNow() },

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using TransferFunctions.Pipeline.Storage;
 
 namespace TransferFunctions.Pipeline.Orchestration;
@@ -25,6 +26,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
     private readonly IStepExecutor _executor;
     private readonly TimeProvider _time;
     private readonly LocalRunnerOptions _options;
+    private readonly ILogger _logger;
     private readonly OrchestrationSynchronizationContext _sync = new();
     private readonly Channel<JournalEntry> _stepCompletions = Channel.CreateUnbounded<JournalEntry>();
     private readonly Dictionary<int, JournalEntry> _journaledBySequence;
@@ -51,8 +53,10 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         IStepExecutor executor,
         TimeProvider time,
         LocalRunnerOptions options,
+        ILogger logger,
         CancellationToken hostStopping)
     {
+        _logger = logger;
         _instanceId = record.Value.InstanceId;
         _record = record.Value;
         _recordETag = record.ETag;
@@ -201,6 +205,11 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         }
 
         _replaying = false;
+        if (_persistedCount > 0)
+        {
+            _logger.LogInformation("Run {InstanceId} resumed: replayed {EntryCount} journal entries", _instanceId, _persistedCount);
+        }
+
         await UpdateRecordAsync(r => r with { Status = RunStatus.Running }, hostStopping).ConfigureAwait(false);
 
         while (true)
@@ -231,6 +240,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
             foreach (var entry in ready)
             {
                 Append(entry);
+                LogCompletion(entry);
             }
 
             await PersistJournalAsync(hostStopping).ConfigureAwait(false);
@@ -263,6 +273,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         {
             var startedAt = _time.GetUtcNow();
             operation.StartedAt = startedAt;
+            _logger.LogInformation("Run {InstanceId}: step {StepName} #{Sequence} started", _instanceId, operation.Name, operation.Sequence);
             var invocation = new StepInvocation(_instanceId, operation.Name, operation.Sequence, operation.Input);
             var token = _stepCancellation.Token;
             _ = Task.Run(async () =>
@@ -388,6 +399,22 @@ internal sealed class OrchestrationSession : IOrchestrationContext
 
         _lease = await _store.RenewLeaseAsync(_lease, _options.LeaseDuration, cancellationToken).ConfigureAwait(false)
             ?? throw new RunConflictException(_instanceId, "this runner's lease expired and another runner took the run over.");
+    }
+
+    private void LogCompletion(JournalEntry entry)
+    {
+        switch (entry.Kind)
+        {
+            case JournalEntryKind.StepCompleted:
+                _logger.LogInformation("Run {InstanceId}: step {StepName} #{Sequence} completed in {DurationMs:0} ms", _instanceId, entry.Name, entry.Sequence, (entry.RecordedAt - (entry.StartedAt ?? entry.RecordedAt)).TotalMilliseconds);
+                break;
+            case JournalEntryKind.StepFailed:
+                _logger.LogWarning("Run {InstanceId}: step {StepName} #{Sequence} failed with {ErrorType}: {ErrorMessage}", _instanceId, entry.Name, entry.Sequence, entry.Failure?.ErrorType, entry.Failure?.Message);
+                break;
+            default:
+                _logger.LogInformation("Run {InstanceId}: {Kind} {Name} #{Sequence}", _instanceId, entry.Kind, entry.Name, entry.Sequence);
+                break;
+        }
     }
 
     private void Append(JournalEntry entry)
