@@ -84,7 +84,11 @@ public sealed class FileSystemObjectStore : IObjectStore
             var modified = File.GetLastWriteTimeUtc(file.SafeFileHandle);
             // The bytes are in hand, so their hash is the ETag by definition; no cache involved.
             var etag = ToETag(SHA256.HashData(content));
-            RememberETag(key, length, modified, etag);
+            if (RecallETag(key, length, modified) != etag)
+            {
+                RememberETag(key, length, modified, etag);
+            }
+
             return new StoredObject(new ObjectProperties(key, length, etag, AsUtc(modified)), content);
         }
     }
