@@ -1,0 +1,21 @@
+using TransferFunctions.Pipeline.Promotion;
+
+namespace TransferFunctions.Pipeline.Service;
+
+/// <summary>
+/// Ask for a new candidate model for <paramref name="Project"/> from the data under
+/// <c>datasets/{project}/</c> (all batches that are ready, up to and including <paramref name="Batch"/>).
+/// </summary>
+/// <param name="Project">The project; also the registered model's name.</param>
+/// <param name="Batch">The batch that triggered the run (null: every ready batch).</param>
+/// <param name="Strategy">Adaptation strategy name, or "auto".</param>
+/// <param name="BaseModel">Base model package (a registry model "name" or "name:vN", or a package directory); null: the embedded default.</param>
+/// <param name="Policy">Promotion rules; null: the project's policy or the default.</param>
+/// <param name="RequestedBy">Who or what asked (trigger, user, API key id), for the record.</param>
+public sealed record AdaptationRequest(
+    string Project,
+    string? Batch = null,
+    string Strategy = "auto",
+    string? BaseModel = null,
+    PromotionPolicy? Policy = null,
+    string? RequestedBy = null);
