@@ -19,9 +19,19 @@ public partial class Tensor : IDisposable
         if (track) DisposeScope.Current?.Register(this);
     }
 
-    /// <summary>Wraps a native result. Taking the operands as arguments keeps them alive until the call returned.</summary>
+    /// <summary>
+    /// Wraps a native result. The operands are passed in so they stay reachable until the native call
+    /// has returned: an unused parameter alone does not do that once the JIT inlines this method, and
+    /// a finalizer could otherwise free an operand's handle while libtorch is still reading it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Tensor Wrap(IntPtr result, object? keep1 = null, object? keep2 = null, object? keep3 = null) => new(result);
+    internal static Tensor Wrap(IntPtr result, object? keep1 = null, object? keep2 = null, object? keep3 = null)
+    {
+        GC.KeepAlive(keep1);
+        GC.KeepAlive(keep2);
+        GC.KeepAlive(keep3);
+        return new(result);
+    }
 
     internal IntPtr Ptr
     {

@@ -166,4 +166,27 @@ public class TensorMathTests
         x.ClampInPlace(0.5, 1.5);
         Assert.Equal(new double[] { 0.5, 1, 1.5 }, x.ToArray<double>());
     }
+
+    [Fact]
+    public void Integer_tensors_keep_their_dtype_under_whole_number_scalars()
+    {
+        using var scope = torch.NewDisposeScope();
+        var labels = torch.FromArray(new long[] { 1, 2, 3 });
+        var shifted = labels - 1;
+        Assert.Equal(ScalarType.Int64, shifted.DType);
+        Assert.Equal(new long[] { 0, 1, 2 }, shifted.ToArray<long>());
+        Assert.Equal(new long[] { 9, 8, 7 }, (10 - labels).ToArray<long>());
+        Assert.Equal(new long[] { 1, 0, 1 }, labels.Remainder(2).ToArray<long>());
+        labels.AddInPlace(1).MulInPlace(3);
+        Assert.Equal(new long[] { 6, 9, 12 }, labels.ToArray<long>());
+        var counter = torch.Zeros(Array.Empty<long>(), ScalarType.Int64);
+        counter.AddInPlace(1);
+        Assert.Equal(1, counter.ItemLong());
+        // A fractional scalar promotes, as in PyTorch.
+        var half = labels * 0.5;
+        Assert.Equal(ScalarType.Float32, half.DType);
+        Assert.Equal(new float[] { 3, 4.5f, 6 }, half.ToArray<float>());
+        var e = Assert.Throws<TorchException>(() => labels.MulInPlace(0.5));
+        Assert.Contains("can't be cast", e.Message);
+    }
 }

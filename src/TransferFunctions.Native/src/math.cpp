@@ -1,4 +1,5 @@
 // Elementwise math (dispatched by op code to keep the ABI small), matmul, reductions, sorting.
+#include <cmath>
 #include "common.h"
 
 using tfn::dims;
@@ -119,15 +120,24 @@ at::Tensor reduce(const at::Tensor& t, int op, at::IntArrayRef d, bool keepdim, 
   }
   TORCH_CHECK(false, "unknown reduction code ", op);
 }
+
+// The ABI carries scalars as doubles; a whole number applied to an integer tensor travels as an
+// integer so the result keeps the tensor's dtype (`counter += 1`, `labels - 1`) instead of failing
+// in place ("result type Float can't be cast to Long") or silently promoting to float.
+at::Scalar scalar_for(const at::Tensor& t, double s) {
+  bool integral_tensor = !at::isFloatingType(t.scalar_type()) && !at::isComplexType(t.scalar_type());
+  if (integral_tensor && std::isfinite(s) && s == std::trunc(s) && std::fabs(s) < 9.0e18) return at::Scalar(static_cast<int64_t>(s));
+  return at::Scalar(s);
+}
 }  // namespace
 
 TFN_EXPORT TfTensor tfn_tensor_unary(TfTensor t, int op) { TFN_TENSOR(unary(*t, op)) }
 TFN_EXPORT TfTensor tfn_tensor_binary(TfTensor a, TfTensor b, int op) { TFN_TENSOR(binary(*a, *b, op)) }
-TFN_EXPORT TfTensor tfn_tensor_binary_scalar(TfTensor a, double s, int op) { TFN_TENSOR(binary_scalar(*a, s, op)) }
-TFN_EXPORT TfTensor tfn_tensor_rsub_scalar(TfTensor a, double s) { TFN_TENSOR(at::rsub(*a, s)) }
+TFN_EXPORT TfTensor tfn_tensor_binary_scalar(TfTensor a, double s, int op) { TFN_TENSOR(binary_scalar(*a, scalar_for(*a, s), op)) }
+TFN_EXPORT TfTensor tfn_tensor_rsub_scalar(TfTensor a, double s) { TFN_TENSOR(at::rsub(*a, scalar_for(*a, s))) }
 TFN_EXPORT TfTensor tfn_tensor_rdiv_scalar(TfTensor a, double s) { TFN_TENSOR(a->reciprocal().mul(s)) }
 TFN_EXPORT int tfn_tensor_binary_(TfTensor a, TfTensor b, int op) { TFN_STATUS({ binary_inplace(*a, *b, op); }) }
-TFN_EXPORT int tfn_tensor_binary_scalar_(TfTensor a, double s, int op) { TFN_STATUS({ binary_scalar_inplace(*a, s, op); }) }
+TFN_EXPORT int tfn_tensor_binary_scalar_(TfTensor a, double s, int op) { TFN_STATUS({ binary_scalar_inplace(*a, scalar_for(*a, s), op); }) }
 TFN_EXPORT TfTensor tfn_tensor_add_scaled(TfTensor a, TfTensor b, double alpha) { TFN_TENSOR(a->add(*b, alpha)) }
 TFN_EXPORT int tfn_tensor_add_scaled_(TfTensor a, TfTensor b, double alpha) { TFN_STATUS({ a->add_(*b, alpha); }) }
 TFN_EXPORT TfTensor tfn_tensor_clamp(TfTensor t, double lo, double hi, int has_lo, int has_hi) {
