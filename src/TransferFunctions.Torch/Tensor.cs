@@ -45,6 +45,14 @@ public partial class Tensor : IDisposable
 
     internal static IntPtr PtrOrNull(Tensor? t) => t is null ? IntPtr.Zero : t.Ptr;
 
+    // Returns a native call's result after it finished, keeping this tensor (and its handle's finalizer) at bay until then.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private T KeepAlive<T>(T result)
+    {
+        GC.KeepAlive(this);
+        return result;
+    }
+
     public bool IsDisposed => _handle.IsClosed;
 
     public void Dispose()
@@ -69,8 +77,8 @@ public partial class Tensor : IDisposable
     }
 
     // ---- metadata ----
-    public long Dim => N.tfn_tensor_dim(Ptr);
-    public long NumberOfElements => N.tfn_tensor_numel(Ptr);
+    public long Dim => KeepAlive(N.tfn_tensor_dim(Ptr));
+    public long NumberOfElements => KeepAlive(N.tfn_tensor_numel(Ptr));
 
     public unsafe long[] Shape
     {
@@ -90,7 +98,7 @@ public partial class Tensor : IDisposable
         return shape[dim < 0 ? shape.Length + dim : dim];
     }
 
-    public ScalarType DType => (ScalarType)N.tfn_tensor_dtype(Ptr);
+    public ScalarType DType => (ScalarType)KeepAlive(N.tfn_tensor_dtype(Ptr));
 
     public Device Device
     {
@@ -103,8 +111,8 @@ public partial class Tensor : IDisposable
         }
     }
 
-    public bool IsContiguous => N.tfn_tensor_is_contiguous(Ptr) != 0;
-    public long ByteSize => N.tfn_tensor_nbytes(Ptr);
+    public bool IsContiguous => KeepAlive(N.tfn_tensor_is_contiguous(Ptr)) != 0;
+    public long ByteSize => KeepAlive(N.tfn_tensor_nbytes(Ptr));
 
     public override string ToString() => $"Tensor[{string.Join(", ", Shape)}] {DType} {Device}";
 
@@ -177,11 +185,11 @@ public partial class Tensor : IDisposable
     // ---- autograd ----
     public bool RequiresGrad
     {
-        get => N.tfn_tensor_requires_grad(Ptr) != 0;
-        set => N.Check(N.tfn_tensor_set_requires_grad(Ptr, value ? 1 : 0));
+        get => KeepAlive(N.tfn_tensor_requires_grad(Ptr)) != 0;
+        set => N.Check(KeepAlive(N.tfn_tensor_set_requires_grad(Ptr, value ? 1 : 0)));
     }
 
-    public bool IsLeaf => N.tfn_tensor_is_leaf(Ptr) != 0;
+    public bool IsLeaf => KeepAlive(N.tfn_tensor_is_leaf(Ptr)) != 0;
 
     /// <summary>The accumulated gradient, or null before the first backward pass. A new handle each call.</summary>
     public Tensor? Grad

@@ -1,10 +1,17 @@
 // Elementwise math (dispatched by op code to keep the ABI small), matmul, reductions, sorting.
-#include <cmath>
 #include "common.h"
 
 using tfn::dims;
 
 namespace {
+// .NET passes scalars as double; integral tensors need an integral Scalar or libtorch refuses to
+// cast the result back (e.g. num_batches_tracked += 1).
+at::Scalar scalar_for(const at::Tensor& t, double s) {
+  if (!t.is_floating_point() && !t.is_complex() && s == static_cast<double>(static_cast<int64_t>(s)))
+    return at::Scalar(static_cast<int64_t>(s));
+  return at::Scalar(s);
+}
+
 // Keep these codes in sync with TransferFunctions.Torch.Native.UnaryOp / BinaryOp.
 at::Tensor unary(const at::Tensor& t, int op) {
   switch (op) {
@@ -120,21 +127,12 @@ at::Tensor reduce(const at::Tensor& t, int op, at::IntArrayRef d, bool keepdim, 
   }
   TORCH_CHECK(false, "unknown reduction code ", op);
 }
-
-// The ABI carries scalars as doubles; a whole number applied to an integer tensor travels as an
-// integer so the result keeps the tensor's dtype (`counter += 1`, `labels - 1`) instead of failing
-// in place ("result type Float can't be cast to Long") or silently promoting to float.
-at::Scalar scalar_for(const at::Tensor& t, double s) {
-  bool integral_tensor = !at::isFloatingType(t.scalar_type()) && !at::isComplexType(t.scalar_type());
-  if (integral_tensor && std::isfinite(s) && s == std::trunc(s) && std::fabs(s) < 9.0e18) return at::Scalar(static_cast<int64_t>(s));
-  return at::Scalar(s);
-}
 }  // namespace
 
 TFN_EXPORT TfTensor tfn_tensor_unary(TfTensor t, int op) { TFN_TENSOR(unary(*t, op)) }
 TFN_EXPORT TfTensor tfn_tensor_binary(TfTensor a, TfTensor b, int op) { TFN_TENSOR(binary(*a, *b, op)) }
 TFN_EXPORT TfTensor tfn_tensor_binary_scalar(TfTensor a, double s, int op) { TFN_TENSOR(binary_scalar(*a, scalar_for(*a, s), op)) }
-TFN_EXPORT TfTensor tfn_tensor_rsub_scalar(TfTensor a, double s) { TFN_TENSOR(at::rsub(*a, scalar_for(*a, s))) }
+TFN_EXPORT TfTensor tfn_tensor_rsub_scalar(TfTensor a, double s) { TFN_TENSOR(at::rsub(*a, s)) }
 TFN_EXPORT TfTensor tfn_tensor_rdiv_scalar(TfTensor a, double s) { TFN_TENSOR(a->reciprocal().mul(s)) }
 TFN_EXPORT int tfn_tensor_binary_(TfTensor a, TfTensor b, int op) { TFN_STATUS({ binary_inplace(*a, *b, op); }) }
 TFN_EXPORT int tfn_tensor_binary_scalar_(TfTensor a, double s, int op) { TFN_STATUS({ binary_scalar_inplace(*a, scalar_for(*a, s), op); }) }
@@ -143,7 +141,7 @@ TFN_EXPORT int tfn_tensor_add_scaled_(TfTensor a, TfTensor b, double alpha) { TF
 TFN_EXPORT TfTensor tfn_tensor_clamp(TfTensor t, double lo, double hi, int has_lo, int has_hi) {
   TFN_TENSOR(t->clamp(has_lo ? c10::optional<at::Scalar>(lo) : c10::nullopt, has_hi ? c10::optional<at::Scalar>(hi) : c10::nullopt))
 }
-TFN_EXPORT int tfn_tensor_fill_(TfTensor t, double value) { TFN_STATUS({ torch::NoGradGuard g; t->fill_(value); }) }
+TFN_EXPORT int tfn_tensor_fill_(TfTensor t, double value) { TFN_STATUS({ torch::NoGradGuard g; t->fill_(scalar_for(*t, value)); }) }
 TFN_EXPORT int tfn_tensor_uniform_(TfTensor t, double lo, double hi) { TFN_STATUS({ torch::NoGradGuard g; t->uniform_(lo, hi); }) }
 TFN_EXPORT int tfn_tensor_normal_(TfTensor t, double mean, double std) { TFN_STATUS({ torch::NoGradGuard g; t->normal_(mean, std); }) }
 
