@@ -295,4 +295,40 @@ public class ModuleTests
         Assert.True(weight.IsDisposed);
         Assert.Throws<ObjectDisposedException>(() => weight.Sum());
     }
+
+    [Fact]
+    public void Batch_norm_without_running_stats_normalizes_by_the_batch_even_in_eval()
+    {
+        using var bn = new BatchNorm2d(1, affine: false, trackRunningStats: false);
+        Assert.Empty(bn.NamedParameters());
+        Assert.Empty(bn.NamedBuffers());
+        bn.Eval();
+        using var scope = torch.NewDisposeScope();
+        var y = bn.Forward(torch.FromArray(new double[] { 1, 3 }, 2, 1, 1, 1)).ToArray<double>();
+        Check.Close(new[] { -1 / Math.Sqrt(1 + 1e-5), 1 / Math.Sqrt(1 + 1e-5) }, y, 1e-12, 1e-12);
+    }
+
+    [Fact]
+    public void Layer_norm_and_conv_modules_compute_what_their_functional_forms_do()
+    {
+        torch.ManualSeed(13);
+        using var norm = new LayerNorm(4);
+        using var conv = new Conv2d(2, 4, 3, stride: 2, padding: 1, dilation: 1, groups: 2);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.Randn(new long[] { 1, 2, 5, 5 });
+        Assert.Equal(Functional.Conv2d(x, conv.Weight, conv.Bias, stride: 2, padding: 1, groups: 2).ToArray<float>(), conv.Forward(x).ToArray<float>());
+        Assert.Equal(new long[] { 1, 4, 3, 3 }, conv.Forward(x).Shape);
+        var rows = torch.Randn(new long[] { 3, 4 });
+        Assert.Equal(Functional.LayerNorm(rows, new long[] { 4 }).ToArray<float>(), norm.Forward(rows).ToArray<float>());
+    }
+
+    [Fact]
+    public void Moving_a_module_to_the_device_it_is_on_keeps_its_parameter_objects()
+    {
+        using var model = SmallResNet();
+        var before = model.Parameters().ToList();
+        model.To(Device.CPU);
+        Assert.Equal(before, model.Parameters());
+        Assert.All(model.Parameters(), p => Assert.False(p.IsDisposed));
+    }
 }

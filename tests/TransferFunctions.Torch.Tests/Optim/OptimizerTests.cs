@@ -99,6 +99,33 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AdamW_bias_correction_counts_only_the_steps_in_which_a_parameter_had_a_gradient()
+    {
+        // As PyTorch keeps state['step'] per parameter: a head that first gets a gradient on the third
+        // step takes a first step (t = 1), not a third one, so its update is not shrunk tenfold.
+        const double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        using var early = NewParameter(P0);
+        using var late = NewParameter(P0);
+        using var adam = new AdamW(new[] { early, late }, lr, weightDecay: 0, b1, b2, eps);
+        SetGrad(early, G1);
+        adam.Step();
+        SetGrad(early, G2);
+        adam.Step();
+        SetGrad(late, G2);
+        adam.Step();
+        var expected = P0.Select((p, i) =>
+        {
+            var m = (1 - b1) * G2[i];
+            var v = (1 - b2) * G2[i] * G2[i];
+            return p - lr / (1 - b1) * m / (Math.Sqrt(v) / Math.Sqrt(1 - b2) + eps);
+        }).ToArray();
+        Check.Close(expected, late.ToArray<double>(), 1e-13, 1e-15, "late parameter after its first step");
+        var (state, _) = adam.StateDict();
+        Assert.Equal(3, state["state.0.0.step"].ItemLong());
+        Assert.Equal(1, state["state.0.1.step"].ItemLong());
+    }
+
+    [Fact]
     public void Parameter_groups_use_their_own_learning_rates_and_weight_decay()
     {
         using var a = NewParameter(P0);
@@ -193,7 +220,8 @@ public class OptimizerTests
         }
 
         var (tensors, metadata) = adam.StateDict();
-        Assert.Equal(new[] { "state.0.0.exp_avg", "state.0.0.exp_avg_sq" }, tensors.Keys.OrderBy(k => k));
+        Assert.Equal(new[] { "state.0.0.exp_avg", "state.0.0.exp_avg_sq", "state.0.0.step" }, tensors.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(2, tensors["state.0.0.step"].ItemLong());
         using var file = Safetensors.Deserialize(Safetensors.Serialize(tensors, metadata));
         using var restored = new AdamW(new[] { resumed }, 0.5, 0.7); // hyperparameters come from the file
         restored.LoadStateDict(file.Tensors, file.Metadata);
