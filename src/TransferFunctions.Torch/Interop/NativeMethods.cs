@@ -138,7 +138,7 @@ internal static partial class NativeMethods
 
     // ---- optimizers ----
     [LibraryImport(Lib)] internal static unsafe partial int tfn_optim_sgd_step(IntPtr* ps, IntPtr* bufs, long n, double lr, double momentum, double dampening, double wd, int nesterov, int firstStep);
-    [LibraryImport(Lib)] internal static unsafe partial int tfn_optim_adamw_step(IntPtr* ps, IntPtr* m, IntPtr* v, long n, double lr, double beta1, double beta2, double eps, double wd, long step);
+    [LibraryImport(Lib)] internal static unsafe partial int tfn_optim_adamw_step(IntPtr* ps, IntPtr* m, IntPtr* v, IntPtr* steps, long n, double lr, double beta1, double beta2, double eps, double wd);
     [LibraryImport(Lib)] internal static unsafe partial int tfn_optim_zero_grad(IntPtr* ps, long n);
     [LibraryImport(Lib)] internal static unsafe partial int tfn_optim_clip_grad_norm(IntPtr* ps, long n, double maxNorm, out double totalNorm);
 
