@@ -12,10 +12,14 @@ namespace TransferFunctions.Pipeline.Service;
 /// <param name="BaseModel">Base model package (a registry model "name" or "name:vN", or a package directory); null: the embedded default.</param>
 /// <param name="Policy">Promotion rules; null: the project's policy or the default.</param>
 /// <param name="RequestedBy">Who or what asked (trigger, user, API key id), for the record.</param>
+/// <param name="Steps">Training budget in optimizer steps for the candidate and the scratch baseline alike (null: the strategy default).</param>
+/// <param name="Seed">Seed of initialization, shuffling and augmentation.</param>
 public sealed record AdaptationRequest(
     string Project,
     string? Batch = null,
     string Strategy = "auto",
     string? BaseModel = null,
     PromotionPolicy? Policy = null,
-    string? RequestedBy = null);
+    string? RequestedBy = null,
+    int? Steps = null,
+    int Seed = 0);

@@ -52,7 +52,10 @@ public sealed class AdaptationService : IAdaptationService
     {
         ProjectNames.Validate(request.Project);
         var policy = request.Policy ?? await PolicyForAsync(request.Project, cancellationToken);
-        var input = new RunInput(request.Project, request.Batch, request.Strategy, request.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy);
+        if (request.Strategy != "auto" && !TransferFunctions.Learning.Strategies.StrategyRegistry.Names.Contains(request.Strategy))
+            throw new ArgumentException($"unknown strategy '{request.Strategy}': use one of {string.Join(", ", TransferFunctions.Learning.Strategies.StrategyRegistry.Names)}");
+        if (request.Steps is <= 0) throw new ArgumentException("steps must be positive");
+        var input = new RunInput(request.Project, request.Batch, request.Strategy, request.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, request.Steps);
         var record = await _runs.CreateRunAsync(OrchestratorName, input, runId, cancellationToken);
         _schedule?.Invoke(record.InstanceId);
         return record;

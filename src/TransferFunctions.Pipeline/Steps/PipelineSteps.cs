@@ -34,15 +34,35 @@ public sealed class PipelineSteps
     public ReportStep Report { get; }
     public TrainingSteps Training { get; }
 
+    /// <summary>
+    /// One compute step at a time per process: libtorch's intra-op threads already use every core,
+    /// and concurrent training would interleave draws from libtorch's global generator, making
+    /// results depend on timing. Fan-out stays logical (and real across processes or containers).
+    /// </summary>
+    private static readonly SemaphoreSlim ComputeGate = new(1, 1);
+
+    private static Func<TIn, CancellationToken, Task<TOut>> Gated<TIn, TOut>(Func<TIn, CancellationToken, Task<TOut>> step) => async (input, ct) =>
+    {
+        await ComputeGate.WaitAsync(ct);
+        try
+        {
+            return await step(input, ct);
+        }
+        finally
+        {
+            ComputeGate.Release();
+        }
+    };
+
     /// <summary>An executor that runs every step in this process.</summary>
     public InProcessStepExecutor CreateInProcessExecutor()
     {
         var executor = new InProcessStepExecutor();
-        executor.Register<ValidateRequest, ValidatedDataset>(StepNames.Validate, Validate.RunAsync);
-        executor.Register<ExtractRequest, FeatureReport>(StepNames.ExtractFeatures, Training.ExtractAsync);
-        executor.Register<TrainRequest, TrainedModel>(StepNames.Adapt, Training.AdaptAsync);
-        executor.Register<TrainRequest, TrainedModel>(StepNames.TrainScratch, Training.AdaptAsync);
-        executor.Register<EvaluateRequest, EvaluationResult>(StepNames.Evaluate, Training.EvaluateAsync);
+        executor.Register<ValidateRequest, ValidatedDataset>(StepNames.Validate, Gated<ValidateRequest, ValidatedDataset>(Validate.RunAsync));
+        executor.Register<ExtractRequest, FeatureReport>(StepNames.ExtractFeatures, Gated<ExtractRequest, FeatureReport>(Training.ExtractAsync));
+        executor.Register<TrainRequest, TrainedModel>(StepNames.Adapt, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
+        executor.Register<TrainRequest, TrainedModel>(StepNames.TrainScratch, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
+        executor.Register<EvaluateRequest, EvaluationResult>(StepNames.Evaluate, Gated<EvaluateRequest, EvaluationResult>(Training.EvaluateAsync));
         executor.Register<PromoteRequest, PromotionOutcome>(StepNames.Promote, Promote.RunAsync);
         executor.Register<ReportRequest, string>(StepNames.Report, Report.RunAsync);
         return executor;

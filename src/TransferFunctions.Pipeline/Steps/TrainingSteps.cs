@@ -70,6 +70,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
                 Seed = request.Run.Seed + (request.Role == ScratchRole ? 1 : 0),
                 FeatureCache = _cache,
                 OutputName = request.Run.Project,
+                Budget = Budget(request.Run),
             };
             using var outcome = strategy.Adapt(context, cancellationToken);
             var digest = await StagedModels.SaveAsync(store, request.RunId, request.Role, outcome.Model, cancellationToken);
@@ -112,7 +113,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         else
         {
             // A project's first model is also judged against the base's linear probe on the same data.
-            var context = new AdaptationContext { Base = basePackage, Data = Target(data, request.Data), Seed = request.Run.Seed, FeatureCache = _cache };
+            var context = new AdaptationContext { Base = basePackage, Data = Target(data, request.Data), Seed = request.Run.Seed, FeatureCache = _cache, Budget = Budget(request.Run) };
             using var probe = StrategyRegistry.Create("linear-probe").Adapt(context, cancellationToken);
             probeEval = Evaluate("base linear probe", probe.Model, x, y, labels);
         }
@@ -161,6 +162,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         var correct = truth.Select((t, i) => predicted[i] == t).ToArray();
         return new ModelEvaluation(name, report, correct, new BootstrapIntervalSummary(interval.Estimate, interval.Lower, interval.Upper, interval.Level));
     }
+
+    private static AdaptationBudget Budget(RunInput run) => run.Steps is { } steps ? AdaptationBudget.Default with { Steps = steps } : AdaptationBudget.Default;
 
     private static TargetData Target(PreparedTensors data, ValidatedDataset meta) => new()
     {

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using TransferFunctions.Pipeline.Orchestration;
+using TransferFunctions.Pipeline.Registry;
+using TransferFunctions.Pipeline.Service;
+using TransferFunctions.Pipeline.Steps;
+using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Pipeline.Tests.TestSupport;
+
+namespace TransferFunctions.Pipeline.Tests.Pipeline;
+
+/// <summary>The whole AdaptModel pipeline on real data, real libtorch and a real store.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
+{
+    private const string Project = "shoes";
+    private const int Steps = 60;
+    private static CancellationToken Ct => CancellationToken.None;
+    private readonly TemporaryFolder _folder = new();
+
+    private (FileSystemObjectStore Store, PipelineSteps Steps) Create()
+    {
+        var store = new FileSystemObjectStore(_folder.Path);
+        return (store, new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(_folder.Path, ".tfstore-work") }));
+    }
+
+    private static AdaptationRequest Request(string batch) => new(Project, batch, "fine-tune", Steps: Steps);
+
+    private static AdaptationResult Result(RunRecord run) =>
+        StoreJson.FromElement<AdaptationResult>(run.Output ?? throw new InvalidOperationException($"run {run.InstanceId} has no output ({run.Status}: {run.Failure?.Message})"), "output")!;
+
+    [Fact]
+    public async Task First_batch_promotes_a_first_model_with_lineage_and_a_report()
+    {
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 60);
+        var (store, steps) = Create();
+        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+
+        var created = await service.SubmitAsync(Request("b1"), "run-1", Ct);
+        var run = await service.RunAsync(created.InstanceId, Ct);
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        var result = Result(run);
+        Assert.True(result.Outcome == "promoted", $"{result.Outcome}: {string.Join("; ", result.Reasons)}");
+        Assert.Equal(1, result.Version);
+        Assert.Contains(result.Decision!.Verdicts, v => v.Rule == "beats-scratch" && v.Passed);
+        Assert.Contains(result.Decision.Verdicts, v => v.Rule == "beats-linear-probe");
+        Assert.Equal(StepNames.All.Order(StringComparer.Ordinal), run.Steps.Select(s => s.Name).Order(StringComparer.Ordinal));
+
+        var champion = await steps.Registry.GetChampionAsync(Project, Ct);
+        Assert.Equal(1, champion!.Value.Version);
+        var card = (await steps.Registry.GetAsync(Project, 1, Ct))!;
+        Assert.Equal("run-1", card.RunId);
+        Assert.Equal("fine-tune", card.Strategy);
+        Assert.NotNull(card.BaseModel);
+        Assert.Equal(card.Package!.BaseModel!.WeightsDigest, card.BaseModel!.WeightsDigest);
+        Assert.Equal(result.CandidateAccuracy!.Value, card.Metrics["test_accuracy"], 9);
+        Assert.False(string.IsNullOrEmpty(card.DatasetDigest));
+        Assert.False(string.IsNullOrEmpty(card.License));
+
+        var html = await File.ReadAllTextAsync(Path.Combine(_folder.Path, "runs", "run-1", "report.html"), Ct);
+        Assert.Contains("promoted", html);
+        Assert.Contains("<svg", html);
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "run-1", "report.json"), Ct));
+        Assert.Equal("promoted", json.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Replay_after_a_crash_at_every_step_reaches_the_same_result_without_duplicate_versions()
+    {
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 40);
+        var (store, steps) = Create();
+        // The uninterrupted reference run uses the same data under another project name.
+        CopyProject(Project, "clean");
+        var clean = new AdaptationService(store, steps.CreateInProcessExecutor());
+        await clean.SubmitAsync(Request("b1") with { Project = "clean" }, "clean-run", Ct);
+        var reference = Result(await clean.RunAsync("clean-run", Ct));
+
+        var executor = new RecordingStepExecutor(steps.CreateInProcessExecutor());
+        await new AdaptationService(store, executor).SubmitAsync(Request("b1"), "crashy", Ct);
+        var crashes = 0;
+        RunRecord? final = null;
+        while (final is null)
+        {
+            using var stop = new CancellationTokenSource();
+            executor.RunnerStop = stop;
+            executor.CrashAtExecution = executor.TotalExecutions + 1;
+            try
+            {
+                final = await new AdaptationService(store, executor).RunAsync("crashy", stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                crashes++;
+                Assert.True(crashes < 20, "the run never finished");
+            }
+        }
+
+        var result = Result(final);
+        Assert.True(crashes >= 7, $"expected a crash during each of the 7 steps, got {crashes}");
+        Assert.Equal(reference.Outcome, result.Outcome);
+        Assert.Equal(reference.CandidateAccuracy, result.CandidateAccuracy);
+        var versions = await steps.Registry.ListVersionsAsync(Project, Ct);
+        Assert.Equal(result.Outcome == "promoted" ? 1 : 0, versions.Count);
+    }
+
+    [Fact]
+    public async Task Bad_batch_ends_its_run_with_a_specific_reason_and_changes_nothing_else()
+    {
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20);
+        var (store, steps) = Create();
+        // An existing champion: the base package registered as v1 of the project.
+        using (var basePackage = await steps.Bases.LoadAsync(PipelineOptions.EmbeddedBase, Ct))
+        {
+            var (weights, manifest) = basePackage.Serialize();
+            var card = await steps.Registry.RegisterAsync(new ModelCard { Name = Project, Architecture = manifest.Architecture, Package = manifest }, weights, Ct);
+            Assert.True((await steps.Registry.TryMoveChampionAsync(Project, card.Version, ChampionExpectation.NoChampion, "seed", Ct)).Moved);
+        }
+        var bad = Path.Combine(_folder.Path, "datasets", Project, "b2", "Sandal");
+        Directory.CreateDirectory(bad);
+        await File.WriteAllBytesAsync(Path.Combine(bad, "broken.png"), new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3 }, Ct);
+        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "datasets", Project, "b2", "_READY"), "", Ct);
+        var filesBefore = Directory.GetFiles(Path.Combine(_folder.Path, "datasets"), "*", SearchOption.AllDirectories).Length;
+        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+
+        await service.SubmitAsync(Request("b2"), "bad-run", Ct);
+        var run = await service.RunAsync("bad-run", Ct);
+
+        var result = Result(run);
+        Assert.Equal("invalid-data", result.Outcome);
+        Assert.Contains(result.Reasons, r => r.Contains("broken.png", StringComparison.Ordinal));
+        Assert.Equal(new[] { "validate", "report" }, run.Steps.Select(s => s.Name).ToArray());
+        Assert.Equal(1, (await steps.Registry.GetChampionAsync(Project, Ct))!.Value.Version);
+        Assert.Single(await steps.Registry.ListVersionsAsync(Project, Ct));
+        Assert.Equal(filesBefore, Directory.GetFiles(Path.Combine(_folder.Path, "datasets"), "*", SearchOption.AllDirectories).Length);
+    }
+
+    private void CopyProject(string from, string to)
+    {
+        var source = Path.Combine(_folder.Path, "datasets", from);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = file.Replace(Path.Combine("datasets", from), Path.Combine("datasets", to), StringComparison.Ordinal);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
