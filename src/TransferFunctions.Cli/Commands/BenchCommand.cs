@@ -44,6 +44,15 @@ public static class BenchCommand
             JsonOutput.WriteLastLine(result);
             return 0;
         });
-        return new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency };
+        var perClass = new Option<int>("--per-class") { Description = "labeled examples per class in the batch", DefaultValueFactory = _ => 50 };
+        var steps = new Option<int>("--steps") { Description = "training steps of candidate and baseline", DefaultValueFactory = _ => 200 };
+        var pipeline = new Command("pipeline", "One adaptation run end to end: run time, time inside steps, orchestration overhead.") { perClass, steps };
+        pipeline.SetAction(async (parse, ct) =>
+        {
+            var result = await PipelineBenchmark.RunAsync(new PipelineBenchmark.Settings(parse.GetValue(perClass), parse.GetValue(steps)), System.Console.Error, ct);
+            JsonOutput.WriteLastLine(result);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency, pipeline };
     }
 }
