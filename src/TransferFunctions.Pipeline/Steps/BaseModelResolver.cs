@@ -13,6 +13,8 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     {
         if (reference == PipelineOptions.EmbeddedBase) return ModelPackage.Load(options.EmbeddedBaseDirectory);
         if (Directory.Exists(reference)) return ModelPackage.Load(reference);
+        if (reference.Contains('/') || reference.Contains(Path.DirectorySeparatorChar))
+            throw new DirectoryNotFoundException($"base model package directory '{reference}' does not exist");
         var (name, version) = Parse(reference);
         if (version is null)
         {
