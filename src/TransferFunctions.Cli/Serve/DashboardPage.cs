@@ -32,6 +32,7 @@ public static class DashboardPage
   table { border-collapse:collapse; width:100%; }
   th, td { text-align:left; vertical-align:top; padding:7px 10px; border-top:1px solid var(--line); }
   th { font-size:12px; color:var(--muted); font-weight:600; border-top:none; }
+  td.progress { min-width:150px; } td.created { white-space:nowrap; }
   .id { font-family:ui-monospace, SFMono-Regular, Menlo, monospace; font-size:12px; }
   .sub { color:var(--muted); font-size:12px; }
   .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; color:#fff; background:var(--muted); }
@@ -169,7 +170,7 @@ function runRow(run) {
     progressCell(run),
     decisionCell(run),
     report,
-    el("td", { class: "sub" }, when(run.createdAt)));
+    el("td", { class: "sub created" }, when(run.createdAt)));
 }
 
 function modelCard(model) {

@@ -8,7 +8,7 @@ namespace TransferFunctions.Cli.Serve;
 /// trigger starts watching; at stop, the trigger stops and executing runs are cancelled, which
 /// leaves them to be resumed (journal replay) at the next start.
 /// </summary>
-public sealed class PipelineHostedService(ServeComponents components, ILogger<PipelineHostedService> logger) : IHostedService
+public sealed class PipelineHostedService(ServeComponents components, ILogger<PipelineHostedService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _trigger = Task.CompletedTask;
@@ -32,6 +32,7 @@ public sealed class PipelineHostedService(ServeComponents components, ILogger<Pi
         await _stopping.CancelAsync();
         await _trigger.WaitAsync(cancellationToken);
         await components.Scheduler.StopAsync(cancellationToken);
-        _stopping.Dispose();
     }
+
+    public void Dispose() => _stopping.Dispose();
 }

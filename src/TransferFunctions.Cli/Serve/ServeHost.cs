@@ -54,7 +54,7 @@ public static class ServeHost
         AdaptationEndpoints.Map(app);
         ModelEndpoints.Map(app);
         ReportEndpoints.Map(app);
-        app.MapFallback((HttpContext http) => ApiErrors.Problem(StatusCodes.Status404NotFound, "Not found", $"No route matches {http.Request.Method} {http.Request.Path}.", http));
+        app.MapFallback("{*path}", (HttpContext http) => ApiErrors.Problem(StatusCodes.Status404NotFound, "Not found", $"No route matches {http.Request.Method} {http.Request.Path}.", http));
         return app;
     }
 
