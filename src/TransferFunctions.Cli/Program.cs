@@ -12,6 +12,8 @@ public static class Program
             DemoCommand.Create(),
             BenchCommand.Create(),
             PretrainCommand.Create(),
+            AdaptCommand.Create(),
+            EvaluateCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -24,28 +24,37 @@ public sealed class ScriptModule : IDisposable
 
     private IntPtr Handle => _module != IntPtr.Zero ? _module : throw new ObjectDisposedException(nameof(ScriptModule));
 
+    // This class has a finalizer: without this, `ScriptModule.Load(p).Forward(x)` could free the
+    // module on the finalizer thread while the native call is still running.
+    private T KeepAlive<T>(T result)
+    {
+        GC.KeepAlive(this);
+        return result;
+    }
+
     public unsafe Tensor Forward(params Tensor[] inputs)
     {
         var h = inputs.Select(t => t.Ptr).ToArray();
         IntPtr r;
         fixed (IntPtr* p = h) r = N.tfn_jit_forward(Handle, p, h.Length);
         GC.KeepAlive(inputs);
+        GC.KeepAlive(this);
         return new Tensor(N.Check(r));
     }
 
-    public bool Training => N.tfn_jit_is_training(Handle) != 0;
+    public bool Training => KeepAlive(N.tfn_jit_is_training(Handle)) != 0;
 
     public ScriptModule Train(bool on = true)
     {
-        N.Check(N.tfn_jit_train(Handle, on ? 1 : 0));
+        N.Check(KeepAlive(N.tfn_jit_train(Handle, on ? 1 : 0)));
         return this;
     }
 
     public ScriptModule Eval() => Train(false);
 
-    public void To(Device device) => N.Check(N.tfn_jit_to(Handle, (int)device.Type, device.Index));
+    public void To(Device device) => N.Check(KeepAlive(N.tfn_jit_to(Handle, (int)device.Type, device.Index)));
 
-    public void Save(string path) => N.Check(N.tfn_jit_save(Handle, path));
+    public void Save(string path) => N.Check(KeepAlive(N.tfn_jit_save(Handle, path)));
 
     /// <summary>The module's parameters; they share storage with it, so an optimizer over them trains the module.</summary>
     public IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters() =>
@@ -60,7 +69,7 @@ public sealed class ScriptModule : IDisposable
         var names = new byte[Math.Max(1, namesBytes)];
         fixed (IntPtr* h = handles)
         fixed (byte* n = names)
-            N.Check(N.tfn_jit_tensors(Handle, kind, h, n, namesBytes));
+            N.Check(KeepAlive(N.tfn_jit_tensors(Handle, kind, h, n, namesBytes)));
         var result = new List<(string, T)>((int)count);
         var start = 0;
         for (var i = 0; i < count; i++)

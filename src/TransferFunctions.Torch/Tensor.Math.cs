@@ -94,6 +94,7 @@ public partial class Tensor
     public bool AllClose(Tensor other, double rtol = 1e-5, double atol = 1e-8)
     {
         N.Check(N.tfn_tensor_allclose(Ptr, other.Ptr, rtol, atol, out var result));
+        GC.KeepAlive(this);
         GC.KeepAlive(other);
         return result != 0;
     }

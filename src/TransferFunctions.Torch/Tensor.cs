@@ -19,9 +19,19 @@ public partial class Tensor : IDisposable
         if (track) DisposeScope.Current?.Register(this);
     }
 
-    /// <summary>Wraps a native result. Taking the operands as arguments keeps them alive until the call returned.</summary>
+    /// <summary>
+    /// Wraps a native result. The operands are passed in so they stay reachable until the native call
+    /// has returned: an unused parameter alone does not do that once the JIT inlines this method, and
+    /// a finalizer could otherwise free an operand's handle while libtorch is still reading it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Tensor Wrap(IntPtr result, object? keep1 = null, object? keep2 = null, object? keep3 = null) => new(result);
+    internal static Tensor Wrap(IntPtr result, object? keep1 = null, object? keep2 = null, object? keep3 = null)
+    {
+        GC.KeepAlive(keep1);
+        GC.KeepAlive(keep2);
+        GC.KeepAlive(keep3);
+        return new(result);
+    }
 
     internal IntPtr Ptr
     {
@@ -34,6 +44,14 @@ public partial class Tensor : IDisposable
     }
 
     internal static IntPtr PtrOrNull(Tensor? t) => t is null ? IntPtr.Zero : t.Ptr;
+
+    // Returns a native call's result after it finished, keeping this tensor (and its handle's finalizer) at bay until then.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private T KeepAlive<T>(T result)
+    {
+        GC.KeepAlive(this);
+        return result;
+    }
 
     public bool IsDisposed => _handle.IsClosed;
 
@@ -59,8 +77,8 @@ public partial class Tensor : IDisposable
     }
 
     // ---- metadata ----
-    public long Dim => N.tfn_tensor_dim(Ptr);
-    public long NumberOfElements => N.tfn_tensor_numel(Ptr);
+    public long Dim => KeepAlive(N.tfn_tensor_dim(Ptr));
+    public long NumberOfElements => KeepAlive(N.tfn_tensor_numel(Ptr));
 
     public unsafe long[] Shape
     {
@@ -80,7 +98,7 @@ public partial class Tensor : IDisposable
         return shape[dim < 0 ? shape.Length + dim : dim];
     }
 
-    public ScalarType DType => (ScalarType)N.tfn_tensor_dtype(Ptr);
+    public ScalarType DType => (ScalarType)KeepAlive(N.tfn_tensor_dtype(Ptr));
 
     public Device Device
     {
@@ -93,8 +111,8 @@ public partial class Tensor : IDisposable
         }
     }
 
-    public bool IsContiguous => N.tfn_tensor_is_contiguous(Ptr) != 0;
-    public long ByteSize => N.tfn_tensor_nbytes(Ptr);
+    public bool IsContiguous => KeepAlive(N.tfn_tensor_is_contiguous(Ptr)) != 0;
+    public long ByteSize => KeepAlive(N.tfn_tensor_nbytes(Ptr));
 
     public override string ToString() => $"Tensor[{string.Join(", ", Shape)}] {DType} {Device}";
 
@@ -167,11 +185,11 @@ public partial class Tensor : IDisposable
     // ---- autograd ----
     public bool RequiresGrad
     {
-        get => N.tfn_tensor_requires_grad(Ptr) != 0;
-        set => N.Check(N.tfn_tensor_set_requires_grad(Ptr, value ? 1 : 0));
+        get => KeepAlive(N.tfn_tensor_requires_grad(Ptr)) != 0;
+        set => N.Check(KeepAlive(N.tfn_tensor_set_requires_grad(Ptr, value ? 1 : 0)));
     }
 
-    public bool IsLeaf => N.tfn_tensor_is_leaf(Ptr) != 0;
+    public bool IsLeaf => KeepAlive(N.tfn_tensor_is_leaf(Ptr)) != 0;
 
     /// <summary>The accumulated gradient, or null before the first backward pass. A new handle each call.</summary>
     public Tensor? Grad

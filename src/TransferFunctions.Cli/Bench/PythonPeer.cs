@@ -14,6 +14,8 @@ public static class PythonPeer
         var path = Path.Combine(AppContext.BaseDirectory, "bench", script);
         var info = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(path);
+        // Same OpenMP behaviour as our engine (which sets PASSIVE unless the environment chose).
+        info.Environment["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE";
         foreach (var a in arguments) info.ArgumentList.Add(a);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {Interpreter}");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TransferFunctions.Cli.Bench;
+using TransferFunctions.Torch;
 
 namespace TransferFunctions.Cli.Commands;
 
@@ -22,6 +23,27 @@ public static class BenchCommand
             JsonOutput.WriteLastLine(result);
             return 0;
         });
-        return new Command("bench", "Benchmarks against a PyTorch peer; the last stdout line is JSON.") { engine };
+        var quick = new Option<bool>("--quick") { Description = "k = 10 and 100 only, one seed (under 5 minutes)" };
+        var basePath = new Option<string>("--base") { Description = "base model package directory", DefaultValueFactory = _ => AdaptCommand.DefaultBase() };
+        var output = new Option<string>("--output", "-o") { Description = "results directory (JSON + SVG)", DefaultValueFactory = _ => Path.Combine("results", "label-efficiency") };
+        var ks = new Option<int[]>("--k") { Description = "labels per class to run (default: 1 5 10 50 100 600 6000)", AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = "methods to run (default: linear-probe fine-tune scratch auto)", AllowMultipleArgumentsPerToken = true };
+        var seeds = new Option<int?>("--seeds") { Description = "seeds per k (default: 3 for k <= 100, else 1)" };
+        var labelEfficiency = new Command("label-efficiency", "Accuracy vs labels per class on Fashion-MNIST 5-9: linear-probe, fine-tune, scratch, auto.")
+        {
+            quick, basePath, output, ks, methods, seeds, threads,
+        };
+        labelEfficiency.SetAction(async (parse, ct) =>
+        {
+            torch.SetNumThreads(parse.GetValue(threads));
+            var k = parse.GetValue(ks);
+            var m = parse.GetValue(methods);
+            var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, parse.GetValue(output)!, parse.GetValue(quick),
+                k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds));
+            var result = await Task.Run(() => LabelEfficiencyBenchmark.RunAsync(settings, System.Console.Error, ct), ct);
+            JsonOutput.WriteLastLine(result);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency };
     }
 }

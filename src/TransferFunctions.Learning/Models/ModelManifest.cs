@@ -15,6 +15,9 @@ public sealed record ModelManifest
     /// <summary>Extra heads for multi-task models: label column → its labels.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraHeads { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>Hidden units of an MLP head (<c>fc.0</c>/<c>fc.3</c>); null or 0 for torchvision's linear <c>fc</c>.</summary>
+    public int? HeadHiddenUnits { get; init; }
+
     public string? SourceDataset { get; init; }
     public string? SourceDatasetDigest { get; init; }
 

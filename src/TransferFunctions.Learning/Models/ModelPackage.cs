@@ -34,7 +34,8 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>Builds the architecture the manifest names, with a head per label set.</summary>
     public static ResNet CreateModel(ModelManifest manifest) =>
-        new(ResNetSpec.ByName(manifest.Architecture, manifest.Input.Channels), manifest.Labels.Count, manifest.ExtraHeads.ToDictionary(kv => kv.Key, kv => kv.Value.Count));
+        new(ResNetSpec.ByName(manifest.Architecture, manifest.Input.Channels), manifest.Labels.Count, manifest.ExtraHeads.ToDictionary(kv => kv.Key, kv => kv.Value.Count),
+            manifest.HeadHiddenUnits ?? 0);
 
     public static ModelPackage Load(string directory)
     {

@@ -14,7 +14,11 @@ public sealed class ResNet : Module
     private readonly BatchNorm2d _bn1;
     private readonly List<Sequential> _stages = new();
 
-    public ResNet(ResNetSpec spec, int classes, IReadOnlyDictionary<string, int>? extraHeads = null)
+    /// <param name="spec">Block kind, depth and widths.</param>
+    /// <param name="classes">Outputs of the primary head <c>fc</c>.</param>
+    /// <param name="extraHeads">Further linear heads (task name → outputs) under <c>heads.{name}</c>.</param>
+    /// <param name="headHiddenUnits">0 for torchvision's linear <c>fc</c>; otherwise <c>fc</c> is a two-layer MLP with this many hidden units.</param>
+    public ResNet(ResNetSpec spec, int classes, IReadOnlyDictionary<string, int>? extraHeads = null, int headHiddenUnits = 0)
     {
         Spec = spec;
         var width = spec.Widths[0];
@@ -35,7 +39,8 @@ public sealed class ResNet : Module
             }
             _stages.Add(RegisterModule($"layer{s + 1}", stage));
         }
-        Head = RegisterModule("fc", new Linear(inPlanes, classes));
+        Head = RegisterModule("fc", CreateHead(inPlanes, classes, headHiddenUnits));
+        HeadHiddenUnits = headHiddenUnits;
         if (extraHeads is { Count: > 0 })
         {
             ExtraHeads = RegisterModule("heads", new ModuleDict<Linear>());
@@ -58,7 +63,11 @@ public sealed class ResNet : Module
 
     public ResNetSpec Spec { get; }
 
-    public Linear Head { get; private set; }
+    /// <summary>The primary task's classifier <c>fc</c>: a <see cref="Linear"/> layer, or an MLP when <see cref="HeadHiddenUnits"/> &gt; 0.</summary>
+    public Module Head { get; private set; }
+
+    /// <summary>Hidden units of an MLP head; 0 for a linear head.</summary>
+    public int HeadHiddenUnits { get; private set; }
 
     public long FeatureDimension => Spec.FeatureDimension;
 
@@ -77,13 +86,22 @@ public sealed class ResNet : Module
     public override Tensor Forward(Tensor input) => Head.Forward(Features(input));
 
     /// <summary>Replaces the head with a fresh one for <paramref name="classes"/> outputs (the old one is disposed).</summary>
-    public Linear ReplaceHead(int classes)
+    public Module ReplaceHead(int classes, int hiddenUnits = 0)
     {
         var old = Head;
-        Head = RegisterModule("fc", new Linear(FeatureDimension, classes));
+        Head = RegisterModule("fc", CreateHead(FeatureDimension, classes, hiddenUnits));
+        HeadHiddenUnits = hiddenUnits;
         old.Dispose();
         return Head;
     }
+
+    /// <summary>Dropout between the MLP head's layers while training (inactive in eval mode, so not part of the weights).</summary>
+    public const double MlpHeadDropout = 0.2;
+
+    /// <summary>A classifier over <paramref name="features"/> inputs: linear, or Linear–ReLU–Dropout–Linear (<c>fc.0</c>, <c>fc.3</c>).</summary>
+    public static Module CreateHead(long features, int classes, int hiddenUnits = 0) => hiddenUnits <= 0
+        ? new Linear(features, classes)
+        : new Sequential(new Linear(features, hiddenUnits), new ReLU(), new Dropout(MlpHeadDropout), new Linear(hiddenUnits, classes));
 
     // torchvision's initialization: He-normal (fan_out, relu) convolutions, unit batch norms.
     private void InitializeWeights()

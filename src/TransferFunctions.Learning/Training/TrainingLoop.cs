@@ -47,6 +47,7 @@ public sealed class TrainingLoop
         {
             var watch = Stopwatch.StartNew();
             Model.Train();
+            foreach (var c in Callbacks) c.OnEpochStart(epoch, this);
             double lossSum = 0;
             long seen = 0, step = 0;
             foreach (var batch in train.Batches(epoch, cancellationToken))

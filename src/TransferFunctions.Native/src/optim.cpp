@@ -23,23 +23,26 @@ TFN_EXPORT int tfn_optim_sgd_step(TfTensor* params, TfTensor* momentum_buffers, 
   })
 }
 
-TFN_EXPORT int tfn_optim_adamw_step(TfTensor* params, TfTensor* exp_avgs, TfTensor* exp_avg_sqs, int64_t n, double lr,
-                                    double beta1, double beta2, double eps, double weight_decay, int64_t step) {
+// `steps` are int64 scalars, one per parameter, counting the steps in which that parameter had a
+// gradient: bias correction is per parameter, as in PyTorch, so a head that first receives
+// gradients late (multi-task, gradual unfreezing) still gets full-size first updates.
+TFN_EXPORT int tfn_optim_adamw_step(TfTensor* params, TfTensor* exp_avgs, TfTensor* exp_avg_sqs, TfTensor* steps, int64_t n,
+                                    double lr, double beta1, double beta2, double eps, double weight_decay) {
   TFN_STATUS({
     torch::NoGradGuard no_grad;
-    double bias1 = 1 - std::pow(beta1, static_cast<double>(step));
-    double bias2 = 1 - std::pow(beta2, static_cast<double>(step));
-    double step_size = lr / bias1;
-    double bias2_sqrt = std::sqrt(bias2);
     for (int64_t i = 0; i < n; ++i) {
       at::Tensor& p = *params[i];
       if (!p.grad().defined()) continue;
+      steps[i]->add_(1);
+      double step = static_cast<double>(steps[i]->item<int64_t>());
+      double bias1 = 1 - std::pow(beta1, step);
+      double bias2_sqrt = std::sqrt(1 - std::pow(beta2, step));
       const at::Tensor& g = p.grad();
       if (weight_decay != 0) p.mul_(1 - lr * weight_decay);
       exp_avgs[i]->lerp_(g, 1 - beta1);
       exp_avg_sqs[i]->mul_(beta2).addcmul_(g, g, 1 - beta2);
       at::Tensor denom = (exp_avg_sqs[i]->sqrt() / bias2_sqrt).add_(eps);
-      p.addcdiv_(*exp_avgs[i], denom, -step_size);
+      p.addcdiv_(*exp_avgs[i], denom, -lr / bias1);
     }
   })
 }

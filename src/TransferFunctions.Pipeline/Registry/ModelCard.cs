@@ -57,4 +57,10 @@ public sealed record ModelCard
     public string? Provenance { get; init; }
 
     public string? Notes { get; init; }
+
+    /// <summary>
+    /// The model package's own manifest (architecture, heads, input contract, source task), from which
+    /// the weights are rebuilt into a runnable model.
+    /// </summary>
+    public TransferFunctions.Learning.Models.ModelManifest? Package { get; init; }
 }

@@ -30,8 +30,8 @@ public interface IAdaptationService
 
     Task<ModelSummary?> GetModelAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves the champion back to the previous one (or to <paramref name="version"/>).</summary>
-    Task<ChampionAlias> RollbackAsync(string name, int? version, string reason, CancellationToken cancellationToken = default);
+    /// <summary>Moves the champion back to the previous one (or to <paramref name="version"/>); <c>Moved</c> false when there is nothing to roll back to.</summary>
+    Task<ChampionMoveResult> RollbackAsync(string name, int? version, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Waits until the run reaches a terminal state (polling the store); for CLIs and tests.</summary>
     Task<RunRecord> WaitForCompletionAsync(string runId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);

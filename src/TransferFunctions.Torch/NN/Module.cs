@@ -128,8 +128,7 @@ public abstract class Module : IDisposable
         var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
         if (strict && (missing.Count > 0 || unexpected.Count > 0))
             throw new TorchException($"state dict does not match the module: missing [{string.Join(", ", missing.Take(10))}], unexpected [{string.Join(", ", unexpected.Take(10))}]");
-        using var noGrad = torch.NoGrad();
-        using var scope = torch.NewDisposeScope();
+        // Every shape is checked before anything is copied, so a failed load leaves the module as it was.
         foreach (var (name, target) in own)
         {
             if (!state.TryGetValue(name, out var source)) continue;
@@ -137,8 +136,11 @@ public abstract class Module : IDisposable
             var ss = source.Shape;
             if (!ts.SequenceEqual(ss))
                 throw new TorchException($"'{name}': the module expects shape [{string.Join(", ", ts)}] but the state dict has [{string.Join(", ", ss)}]");
-            target.CopyFrom(source.To(target.DType, target.Device));
         }
+        using var noGrad = torch.NoGrad();
+        using var scope = torch.NewDisposeScope();
+        foreach (var (name, target) in own)
+            if (state.TryGetValue(name, out var source)) target.CopyFrom(source.To(target.DType, target.Device));
         return new LoadResult(missing, unexpected);
     }
 

@@ -58,11 +58,14 @@ public abstract class Optimizer : IDisposable
         var s = State[group][index];
         if (!s.TryGetValue(name, out var t))
         {
-            t = torch.ZerosLike(_groups[group].Parameters[index]).DetachFromDisposeScope();
+            t = CreateState(name, _groups[group].Parameters[index]).DetachFromDisposeScope();
             s[name] = t;
         }
         return t;
     }
+
+    /// <summary>A new state tensor for <paramref name="parameter"/>: zeros shaped like it unless an optimizer needs otherwise.</summary>
+    protected virtual Tensor CreateState(string name, Parameter parameter) => torch.ZerosLike(parameter);
 
     /// <summary>
     /// Everything needed to resume: state tensors named <c>state.{group}.{index}.{name}</c>, plus

@@ -194,6 +194,7 @@ public static class Safetensors
             ScalarType.UInt8 => torch.FromArray(bytes, shape),
             ScalarType.Bool => torch.FromArray(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, bool>(bytes), shape),
             ScalarType.Float16 => torch.FromArray(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(bytes), shape),
+            ScalarType.BFloat16 => FromBFloat16(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(bytes), shape),
             _ => throw new NotSupportedException($"reading {dtype} from safetensors is not supported"),
         };
     }
@@ -213,8 +214,18 @@ public static class Safetensors
             ScalarType.UInt8 => cpu.ToArray<byte>(),
             ScalarType.Bool => AsBytes(cpu.ToArray<bool>()),
             ScalarType.Float16 => AsBytes(cpu.ToArray<Half>()),
+            ScalarType.BFloat16 => AsBytes(cpu.To(ScalarType.Float32).ToArray<float>().Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray()),
             _ => throw new NotSupportedException($"writing {cpu.DType} to safetensors is not supported"),
         };
+    }
+
+    // .NET has no bfloat16 type: bfloat16 is the upper half of a float32, so widening and narrowing back are exact.
+    private static Tensor FromBFloat16(ReadOnlySpan<ushort> bits, long[] shape)
+    {
+        var widened = new float[bits.Length];
+        for (var i = 0; i < bits.Length; i++) widened[i] = BitConverter.UInt32BitsToSingle((uint)bits[i] << 16);
+        using var scope = torch.NewDisposeScope();
+        return scope.MoveToOuter(torch.FromArray<float>(widened, shape).To(ScalarType.BFloat16));
     }
 
     private static byte[] AsBytes<T>(T[] values) where T : unmanaged =>

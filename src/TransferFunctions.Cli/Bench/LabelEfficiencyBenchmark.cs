@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TransferFunctions.Learning.Data;
+using TransferFunctions.Learning.Evaluation;
+using TransferFunctions.Learning.Models;
+using TransferFunctions.Learning.Strategies;
+using TransferFunctions.Pipeline.Reports.Svg;
+using TransferFunctions.Torch;
+
+namespace TransferFunctions.Cli.Bench;
+
+/// <summary>
+/// `bench label-efficiency`: how many labels does transfer save? Target = Fashion-MNIST classes 5–9 (Sandal, Shirt,
+/// Sneaker, Bag, Ankle boot), k labeled training images per class drawn with fixed seeds, test = all 5,000 official test
+/// images of those classes. Methods linear-probe, fine-tune, scratch and auto adapt the shipped base (trained on classes
+/// 0–4) with the per-k step budgets of <see cref="Budgets"/>. Writes JSON and an SVG plot; returns the summary line.
+/// </summary>
+public static class LabelEfficiencyBenchmark
+{
+    public static readonly int[] FullK = [1, 5, 10, 50, 100, 600, 6000];
+    public static readonly int[] QuickK = [10, 100];
+    public static readonly int[] TargetClasses = [5, 6, 7, 8, 9];
+    public static readonly string[] Methods = ["linear-probe", "fine-tune", "scratch", "auto"];
+
+    /// <summary>Seeds per k: three for k ≤ 100 (small samples vary a lot), one above.</summary>
+    public const int SmallKSeeds = 3;
+
+    /// <summary>Validation examples carved from the k per class: 20% (none for k = 1), at most 100 per class.</summary>
+    public const double ValidationFraction = 0.2;
+    public const int MaxValidationPerClass = 100;
+
+    /// <summary>
+    /// Optimizer steps (batch 64, or all examples when fewer) per labels-per-class: enough updates for tiny k, about
+    /// 13 epochs at k = 600 and 2.5 at k = 6000, sized so the full benchmark stays under 30 minutes on 2 cores.
+    /// </summary>
+    public static AdaptationBudget Budget(int k) => k switch
+    {
+        <= 1 => new AdaptationBudget { Steps = 150, BatchSize = 64, ValidationRounds = 5 },
+        <= 5 => new AdaptationBudget { Steps = 200, BatchSize = 64, ValidationRounds = 8 },
+        <= 10 => new AdaptationBudget { Steps = 250, BatchSize = 64, ValidationRounds = 10 },
+        <= 50 => new AdaptationBudget { Steps = 300, BatchSize = 64, ValidationRounds = 10 },
+        <= 100 => new AdaptationBudget { Steps = 400, BatchSize = 64, ValidationRounds = 10 },
+        <= 600 => new AdaptationBudget { Steps = 800, BatchSize = 64, ValidationRounds = 10 },
+        _ => new AdaptationBudget { Steps = 1200, BatchSize = 64, ValidationRounds = 6 },
+    };
+
+    public static IReadOnlyDictionary<int, AdaptationBudget> Budgets(IEnumerable<int> ks) => ks.ToDictionary(k => k, Budget);
+
+    public sealed record Settings(string BasePath, string OutputDirectory, bool Quick, IReadOnlyList<int>? K = null, IReadOnlyList<string>? Methods = null, int? Seeds = null, string DataDirectory = FashionMnist.DefaultDirectory);
+
+    public sealed record RunResult(string Method, int K, int Seed, double TestAccuracy, double? ValidationAccuracy, double Seconds, string? Chosen);
+
+    public static async Task<JsonObject> RunAsync(Settings s, TextWriter log, CancellationToken ct)
+    {
+        var total = Stopwatch.StartNew();
+        var ks = s.K ?? (s.Quick ? QuickK : FullK);
+        var methods = s.Methods ?? Methods;
+        using var basePackage = ModelPackage.Load(s.BasePath);
+        var spec = basePackage.Manifest.Input;
+        log.WriteLine($"[label-efficiency] base {basePackage.Manifest.Name} ({s.BasePath}), k = {string.Join(", ", ks)}, methods {string.Join(", ", methods)}, {torch.GetNumThreads()} threads");
+
+        var train = await FashionMnist.LoadAsync(train: true, s.DataDirectory, ct);
+        var test = await FashionMnist.LoadAsync(train: false, s.DataDirectory, ct);
+        var labels = TargetClasses.Select(c => FashionMnist.ClassNames[c]).ToArray();
+        var testPositions = Positions(test, labels).SelectMany(p => p).ToArray();
+        using var testX = InMemoryTensors.Images(test, testPositions, spec);
+        using var testY = InMemoryTensors.Labels(test, testPositions, TargetClasses);
+        var byClass = Positions(train, labels);
+
+        var results = new List<RunResult>();
+        foreach (var k in ks)
+        {
+            var seeds = s.Seeds ?? (s.Quick ? 1 : k <= 100 ? SmallKSeeds : 1);
+            var budget = Budget(k);
+            for (var seed = 0; seed < seeds; seed++)
+            {
+                var (trainIdx, valIdx) = Sample(byClass, k, seed);
+                using var trainX = InMemoryTensors.Images(train, trainIdx, spec);
+                using var trainY = InMemoryTensors.Labels(train, trainIdx, TargetClasses);
+                using var valX = valIdx.Length > 0 ? InMemoryTensors.Images(train, valIdx, spec) : null;
+                using var valY = valIdx.Length > 0 ? InMemoryTensors.Labels(train, valIdx, TargetClasses) : null;
+                var data = new TargetData
+                {
+                    TrainInputs = trainX, TrainLabels = trainY, ValidationInputs = valX, ValidationLabels = valY, Labels = labels,
+                    Digest = $"fmnist-5to9-k{k}-seed{seed}",
+                };
+                foreach (var method in methods)
+                {
+                    var watch = Stopwatch.StartNew();
+                    var context = new AdaptationContext { Base = basePackage, Data = data, Seed = seed, Budget = budget };
+                    using var outcome = StrategyRegistry.Create(method).Adapt(context, ct);
+                    var accuracy = ModelEvaluator.Accuracy(outcome.Model.Model, testX, testY, cancellationToken: ct);
+                    var chosen = outcome.Model.Manifest.Training.GetValueOrDefault("chosen_strategy");
+                    results.Add(new RunResult(method, k, seed, accuracy, outcome.Report.ValidationAccuracy, watch.Elapsed.TotalSeconds, chosen));
+                    log.WriteLine($"[label-efficiency] k={k,-5} seed={seed} {method,-12} test {accuracy:P2}  val {outcome.Report.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-",6}  {watch.Elapsed.TotalSeconds,6:F1}s{(chosen is null ? "" : $"  chose {chosen}")}   (total {total.Elapsed:m\\:ss})");
+                }
+            }
+        }
+        var summary = Summarize(ks, methods, results);
+        summary["seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
+        Write(s.OutputDirectory, ks, methods, results, summary);
+        log.WriteLine($"[label-efficiency] wrote {Path.Combine(s.OutputDirectory, "label-efficiency.json")} and .svg in {total.Elapsed:m\\:ss}");
+        return summary;
+    }
+
+    /// <summary>Training positions of each target class (in file order).</summary>
+    private static int[][] Positions(DatasetDescription data, IReadOnlyList<string> labels) =>
+        labels.Select(l => Enumerable.Range(0, data.Examples.Count).Where(i => data.Examples[i].Label == l).ToArray()).ToArray();
+
+    /// <summary>k examples per class drawn with a seed (independent of k's other values), the first 20% of them held out for validation.</summary>
+    internal static (int[] Train, int[] Validation) Sample(int[][] byClass, int k, int seed)
+    {
+        var train = new List<int>();
+        var validation = new List<int>();
+        for (var c = 0; c < byClass.Length; c++)
+        {
+            var shuffled = byClass[c].ToArray();
+            new Random(seed * 7919 + c).Shuffle(shuffled);
+            var take = shuffled.Take(Math.Min(k, shuffled.Length)).ToArray();
+            var held = Math.Min(MaxValidationPerClass, (int)Math.Floor(take.Length * ValidationFraction));
+            validation.AddRange(take.Take(held));
+            train.AddRange(take.Skip(held));
+        }
+        // Interleave classes so the first rows (used for LogME) cover every class.
+        var order = train.Select((p, i) => (p, i)).OrderBy(x => new Random(seed + x.i).Next()).Select(x => x.p).ToArray();
+        return (order, validation.ToArray());
+    }
+
+    private static JsonObject Summarize(IReadOnlyList<int> ks, IReadOnlyList<string> methods, List<RunResult> results)
+    {
+        double? Mean(string method, int k)
+        {
+            var runs = results.Where(r => r.Method == method && r.K == k).ToList();
+            return runs.Count == 0 ? null : Math.Round(runs.Average(r => r.TestAccuracy), 4);
+        }
+        JsonObject PerK(string method)
+        {
+            var o = new JsonObject();
+            foreach (var k in ks)
+                if (Mean(method, k) is { } m) o[k.ToString(CultureInfo.InvariantCulture)] = m;
+            return o;
+        }
+        var summary = new JsonObject { ["k"] = new JsonArray(ks.Select(k => (JsonNode)k).ToArray()) };
+        foreach (var (method, key) in new[] { ("linear-probe", "probe"), ("fine-tune", "finetune"), ("scratch", "scratch"), ("auto", "auto") })
+            if (methods.Contains(method)) summary[key] = PerK(method);
+        var scratchAll = ks.Contains(6000) ? Mean("scratch", 6000) : null;
+        summary["scratch_all"] = scratchAll;
+        int? fewest = null;
+        if (scratchAll is { } sa)
+            foreach (var k in ks.Order())
+                if (Mean("fine-tune", k) is { } ft && ft >= sa - 0.01)
+                {
+                    fewest = k;
+                    break;
+                }
+        summary["labels_saved"] = fewest is { } f ? Math.Round(30000.0 / (f * TargetClasses.Length), 1) : null;
+        return summary;
+    }
+
+    private static void Write(string directory, IReadOnlyList<int> ks, IReadOnlyList<string> methods, List<RunResult> results, JsonObject summary)
+    {
+        Directory.CreateDirectory(directory);
+        var runs = new JsonArray(results.Select(r => (JsonNode)new JsonObject
+        {
+            ["method"] = r.Method, ["k"] = r.K, ["seed"] = r.Seed, ["test_accuracy"] = Math.Round(r.TestAccuracy, 4),
+            ["validation_accuracy"] = r.ValidationAccuracy is { } v ? Math.Round(v, 4) : null, ["seconds"] = Math.Round(r.Seconds, 1),
+            ["chosen"] = r.Chosen,
+        }).ToArray());
+        var budgets = new JsonObject();
+        foreach (var k in ks)
+        {
+            var b = Budget(k);
+            budgets[k.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["steps"] = b.Steps, ["batch_size"] = b.BatchSize, ["validation_rounds"] = b.ValidationRounds };
+        }
+        var document = new JsonObject
+        {
+            ["summary"] = summary.DeepClone(),
+            ["target"] = "Fashion-MNIST classes 5-9 (Sandal, Shirt, Sneaker, Bag, Ankle boot); test = the 5,000 official test images of those classes",
+            ["budgets"] = budgets,
+            ["validation"] = $"{ValidationFraction:P0} of the k examples per class held out (none for k = 1), at most {MaxValidationPerClass} per class",
+            ["runs"] = runs,
+        };
+        File.WriteAllText(Path.Combine(directory, "label-efficiency.json"), document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+
+        var series = methods.Select(m => ChartSeries.From(m,
+            ks.Where(k => results.Any(r => r.Method == m && r.K == k)).Select(k => (double)k).ToArray(),
+            ks.Where(k => results.Any(r => r.Method == m && r.K == k)).Select(k => results.Where(r => r.Method == m && r.K == k).Average(r => r.TestAccuracy)).ToArray())).ToList();
+        if (summary["scratch_all"]?.GetValue<double>() is { } all)
+            series.Add(ChartSeries.From("scratch, all 30,000", [ks.Min(), ks.Max()], [all, all]));
+        var chart = new LineChart
+        {
+            Title = "Label efficiency: Fashion-MNIST 0-4 base adapted to classes 5-9",
+            XAxisLabel = "labeled examples per class (log scale)",
+            YAxisLabel = "test accuracy",
+            LogScaleX = true,
+            Series = series,
+            Width = 760,
+        };
+        File.WriteAllText(Path.Combine(directory, "label-efficiency.svg"), chart.ToSvg());
+    }
+}

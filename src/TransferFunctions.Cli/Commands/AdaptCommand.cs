@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TransferFunctions.Cli.Console;
+using TransferFunctions.Learning.Data;
+using TransferFunctions.Learning.Evaluation;
+using TransferFunctions.Learning.Models;
+using TransferFunctions.Learning.Strategies;
+using TransferFunctions.Torch;
+
+namespace TransferFunctions.Cli.Commands;
+
+/// <summary>
+/// `transfer adapt`: read and validate a dataset, split it stably, adapt a base model with a named strategy, evaluate
+/// on the test split, and write the adapted package (plus its adaptation report).
+/// </summary>
+public static class AdaptCommand
+{
+    /// <summary>The adaptation report written next to the package.</summary>
+    public const string ReportFile = "adaptation.json";
+
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "dataset: image folder, folder with manifest.csv/.jsonl, or a manifest file", Required = true };
+        var basePath = new Option<string>("--base") { Description = "base model package directory", DefaultValueFactory = _ => DefaultBase() };
+        var strategy = new Option<string>("--strategy") { Description = $"one of: {string.Join(", ", StrategyRegistry.Names)}", DefaultValueFactory = _ => "auto" };
+        var output = new Option<string>("--output", "-o") { Description = "directory for the adapted package", Required = true };
+        var steps = new Option<int>("--steps") { Description = "optimizer steps of the main training phase", DefaultValueFactory = _ => AdaptationBudget.Default.Steps };
+        var batch = new Option<int>("--batch-size") { Description = "mini-batch size", DefaultValueFactory = _ => AdaptationBudget.Default.BatchSize };
+        var seed = new Option<int>("--seed") { Description = "seed of initialization, shuffling and augmentation", DefaultValueFactory = _ => 0 };
+        var unlabeled = new Option<string?>("--unlabeled") { Description = "folder of unlabeled target-domain images (domain-adapt)" };
+        var cache = new Option<string?>("--feature-cache") { Description = "folder caching frozen-backbone features between runs" };
+        var command = new Command("adapt", "Adapt a base model to a labeled dataset with a strategy; evaluate on the test split; write the package.")
+        {
+            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache,
+        };
+        command.SetAction((parse, ct) => RunAsync(new Request(parse.GetValue(data)!, parse.GetValue(basePath)!, parse.GetValue(strategy)!, parse.GetValue(output)!,
+            new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache)), ct));
+        return command;
+    }
+
+    public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache);
+
+    public static async Task<int> RunAsync(Request request, CancellationToken ct)
+    {
+        var log = System.Console.Error;
+        var watch = Stopwatch.StartNew();
+        IAdaptationStrategy strategy;
+        try
+        {
+            strategy = StrategyRegistry.Create(request.Strategy);
+        }
+        catch (ArgumentException e)
+        {
+            log.WriteLine($"error: {e.Message}");
+            return DataErrors.ExitCode;
+        }
+        if (!File.Exists(Path.Combine(request.Base, ModelPackage.ManifestFile)))
+        {
+            log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.ManifestFile} missing); train one with `transfer pretrain`");
+            return DataErrors.ExitCode;
+        }
+        var report = await DataErrors.ReadAndValidateAsync(request.Data, log, ct);
+        if (report is null) return DataErrors.ExitCode;
+        foreach (var c in report.Counts) log.WriteLine($"  {c.Label}: {c.Train} train, {c.Validation} validation, {c.Test} test");
+
+        using var basePackage = ModelPackage.Load(request.Base);
+        var spec = basePackage.Manifest.Input;
+        using var unlabeled = request.Unlabeled is { } u ? await DatasetTensors.FolderImagesAsync(u, spec, ct) : null;
+        SourceReplay? replay = null;
+        if (strategy.Name == HybridStrategy.StrategyName)
+        {
+            (replay, var reason) = await SourceData.TryLoadAsync(basePackage.Manifest, test: false, maxExamples: 10_000, cancellationToken: ct);
+            if (replay is null) log.WriteLine($"note: no source replay for hybrid: {reason}");
+        }
+        using var prepared = await PreparedDataset.FromValidationAsync(report, spec, unlabeled, replay, ct);
+        using var replayInputs = replay?.Inputs;
+        using var replayLabels = replay?.Labels;
+
+        var context = new AdaptationContext
+        {
+            Base = basePackage,
+            Data = prepared.Target,
+            Seed = request.Seed,
+            Budget = request.Budget,
+            Callbacks = [new ConsoleProgress()],
+            FeatureCache = request.FeatureCache is { } dir ? new FileSystemFeatureCache(dir) : null,
+        };
+        log.WriteLine($"Adapting {basePackage.Manifest.Name} with {strategy.Name}: {prepared.Target.TrainCount} train, {(prepared.Target.HasValidation ? prepared.Target.ValidationInputs!.Size(0) : 0)} validation, {prepared.TestInputs.Size(0)} test examples; {torch.GetNumThreads()} threads");
+        using var outcome = await Task.Run(() => strategy.Adapt(context, ct), ct);
+
+        EvaluationResult? evaluation = prepared.TestInputs.Size(0) > 0 ? ModelEvaluator.Evaluate(outcome.Model, prepared.TestInputs, prepared.TestLabels, cancellationToken: ct) : null;
+        var metrics = new Dictionary<string, double>(outcome.Model.Manifest.Metrics);
+        if (evaluation is not null)
+        {
+            metrics["test_accuracy"] = Math.Round(evaluation.Accuracy, 4);
+            metrics["test_macro_f1"] = Math.Round(evaluation.Report.MacroF1, 4);
+            if (evaluation.Report.ExpectedCalibrationError is { } ece) metrics["test_ece"] = Math.Round(ece, 4);
+        }
+        var package = new ModelPackage(outcome.Model.Manifest with { Metrics = metrics, Training = new Dictionary<string, string>(outcome.Model.Manifest.Training) { ["dataset_digest"] = report.Digest } }, outcome.Model.Model);
+        package.Save(request.Output);
+        await File.WriteAllTextAsync(Path.Combine(request.Output, ReportFile), JsonSerializer.Serialize(new { report = outcome.Report, test = evaluation?.Report }, ModelPackage.JsonOptions), ct);
+
+        foreach (var note in outcome.Report.Notes) System.Console.Out.WriteLine($"  - {note}");
+        System.Console.Out.WriteLine(evaluation is null
+            ? $"Wrote {request.Output} ({strategy.Name}); the dataset has no test split, so nothing was evaluated."
+            : $"Wrote {request.Output} ({strategy.Name}): test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
+        JsonOutput.WriteLastLine(new JsonObject
+        {
+            ["strategy"] = strategy.Name,
+            ["chosen_strategy"] = package.Manifest.Training.GetValueOrDefault("chosen_strategy"),
+            ["output"] = request.Output,
+            ["test_accuracy"] = evaluation is null ? null : Math.Round(evaluation.Accuracy, 4),
+            ["test_macro_f1"] = evaluation is null ? null : Math.Round(evaluation.Report.MacroF1, 4),
+            ["validation_accuracy"] = outcome.Report.ValidationAccuracy is { } v ? Math.Round(v, 4) : null,
+            ["train_examples"] = prepared.Target.TrainCount,
+            ["test_examples"] = prepared.TestInputs.Size(0),
+            ["dataset_digest"] = report.Digest,
+            ["weights_digest"] = package.Manifest.WeightsDigest,
+            ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 1),
+        });
+        return 0;
+    }
+
+    /// <summary>The shipped base (<c>models/base/fashion-compact</c>) found from the working directory or the program's folder upward.</summary>
+    public static string DefaultBase()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, PretrainCommand.ShippedBase);
+                if (File.Exists(Path.Combine(candidate, ModelPackage.ManifestFile))) return candidate;
+            }
+        return PretrainCommand.ShippedBase;
+    }
+}

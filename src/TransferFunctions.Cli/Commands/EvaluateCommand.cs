@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using TransferFunctions.Learning.Data;
+using TransferFunctions.Learning.Evaluation;
+using TransferFunctions.Learning.Models;
+
+namespace TransferFunctions.Cli.Commands;
+
+/// <summary>`transfer evaluate`: measure a model package on a labeled dataset's test split (or all of it).</summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model package directory", Required = true };
+        var data = new Option<string>("--data") { Description = "dataset: image folder, folder with manifest, or a manifest file", Required = true };
+        var split = new Option<string>("--split") { Description = "test (the stable test split) or all", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "all");
+        var command = new Command("evaluate", "Evaluate a model package on a labeled dataset: accuracy, macro-F1, per-class metrics, calibration, 95% intervals.") { model, data, split };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(split) == "all", ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string modelPath, string dataPath, bool allExamples, CancellationToken ct)
+    {
+        var log = System.Console.Error;
+        if (!File.Exists(Path.Combine(modelPath, ModelPackage.ManifestFile)))
+        {
+            log.WriteLine($"error: no model package at {modelPath} ({ModelPackage.ManifestFile} missing)");
+            return DataErrors.ExitCode;
+        }
+        var report = await DataErrors.ReadAndValidateAsync(dataPath, log, ct);
+        if (report is null) return DataErrors.ExitCode;
+        using var package = ModelPackage.Load(modelPath);
+        var labels = package.Manifest.Labels;
+        var examples = report.Dataset.Examples.Where(e => e.ContentHash is not null && (allExamples || e.Split == DatasetSplit.Test)).ToList();
+        if (examples.Count == 0)
+        {
+            log.WriteLine($"error: {dataPath} has no {(allExamples ? "readable" : "test-split")} examples to evaluate{(allExamples ? "" : "; use --split all")}");
+            return DataErrors.ExitCode;
+        }
+        var unknown = examples.Select(e => e.Label).Distinct().Where(l => !labels.Contains(l)).ToList();
+        if (unknown.Count > 0)
+        {
+            log.WriteLine($"error: labels [{string.Join(", ", unknown)}] of {dataPath} are not among the model's labels [{string.Join(", ", labels)}]");
+            return DataErrors.ExitCode;
+        }
+        using var inputs = await DatasetTensors.ImagesAsync(report.Dataset, examples, package.Manifest.Input, ct);
+        using var truth = DatasetTensors.Labels(examples, labels);
+        var result = ModelEvaluator.Evaluate(package, inputs, truth, cancellationToken: ct);
+        var r = result.Report;
+        System.Console.Out.WriteLine($"{package.Manifest.Name} on {r.ExampleCount} examples of {dataPath}: accuracy {r.Accuracy:P2} [{result.AccuracyInterval.Lower:P1}, {result.AccuracyInterval.Upper:P1}], macro-F1 {r.MacroF1:F4}, ECE {r.ExpectedCalibrationError:F4}");
+        foreach (var c in r.PerClass)
+            System.Console.Out.WriteLine($"  {c.ClassName,-16} precision {c.Precision:F3} recall {c.Recall:F3} F1 {c.F1:F3} support {c.Support}");
+        var perClass = new JsonObject();
+        foreach (var c in r.PerClass) perClass[c.ClassName] = new JsonObject { ["precision"] = Math.Round(c.Precision, 4), ["recall"] = Math.Round(c.Recall, 4), ["f1"] = Math.Round(c.F1, 4), ["support"] = c.Support };
+        JsonOutput.WriteLastLine(new JsonObject
+        {
+            ["model"] = package.Manifest.Name,
+            ["examples"] = r.ExampleCount,
+            ["accuracy"] = Math.Round(r.Accuracy, 4),
+            ["accuracy_ci95"] = new JsonArray(Math.Round(result.AccuracyInterval.Lower, 4), Math.Round(result.AccuracyInterval.Upper, 4)),
+            ["macro_f1"] = Math.Round(r.MacroF1, 4),
+            ["ece"] = r.ExpectedCalibrationError is { } e ? Math.Round(e, 4) : null,
+            ["nll"] = r.NegativeLogLikelihood is { } n ? Math.Round(n, 4) : null,
+            ["per_class"] = perClass,
+        });
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+using TransferFunctions.Learning.Evaluation;
+using TransferFunctions.Learning.Models;
+using TransferFunctions.Torch;
+
+namespace TransferFunctions.Learning.Analysis;
+
+/// <summary>
+/// Questions asked about a transfer, on top of the feature-level analyses: will the base's features suit the target
+/// (LogME)? how far is the target domain from the source (MMD)? did adaptation forget the source task (retention)?
+/// was transfer worth it at all (negative transfer vs scratch)?
+/// </summary>
+public static class TransferAnalysis
+{
+    /// <summary>Examples used by default for LogME and MMD (the first ones; callers pass shuffled data).</summary>
+    public const int DefaultMaxExamples = 2000;
+
+    /// <summary>LogME of <paramref name="backbone"/>'s features of (inputs, labels): higher means the features suit the labels better.</summary>
+    public static LogMeResult Transferability(ResNet backbone, Tensor inputs, Tensor labels, int classes, int maxExamples = DefaultMaxExamples, CancellationToken cancellationToken = default)
+    {
+        var n = Math.Min(inputs.Size(0), maxExamples);
+        using var features = FeatureExtractor.Extract(backbone, inputs.Slice(0, 0, n), cancellationToken);
+        return Transferability(features, labels.Slice(0, 0, n), classes);
+    }
+
+    /// <summary>LogME of precomputed features [N, D] against int64 labels [N].</summary>
+    public static LogMeResult Transferability(Tensor features, Tensor labels, int classes) =>
+        LogMe.Evaluate(ToRows(features), labels.ToArray<long>().Select(v => (int)v).ToArray(), classes);
+
+    /// <summary>MMD² between <paramref name="backbone"/>'s features of source and target inputs (bandwidth by the median heuristic).</summary>
+    public static MmdResult DomainDistance(ResNet backbone, Tensor sourceInputs, Tensor targetInputs, MmdOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var cap = (options ?? MmdOptions.Default).MaxSamplesPerSide;
+        using var source = FeatureExtractor.Extract(backbone, sourceInputs.Slice(0, 0, Math.Min(sourceInputs.Size(0), cap)), cancellationToken);
+        using var target = FeatureExtractor.Extract(backbone, targetInputs.Slice(0, 0, Math.Min(targetInputs.Size(0), cap)), cancellationToken);
+        return Analysis.DomainDistance.Mmd(ToRows(source), ToRows(target), options);
+    }
+
+    /// <summary>
+    /// Source-task accuracy of the base model and of the adapted model's backbone with its kept source head
+    /// (<c>heads.source</c>) on the same source test examples: how much of the source skill survived adaptation.
+    /// </summary>
+    public static SourceRetention SourceRetention(ModelPackage basePackage, ModelPackage adapted, Tensor sourceInputs, Tensor sourceLabels, CancellationToken cancellationToken = default)
+    {
+        if (!Strategies.AdaptedModel.HasSourceHead(adapted.Model))
+            throw new ArgumentException($"model '{adapted.Manifest.Name}' has no '{Strategies.AdaptedModel.SourceHeadName}' head (it was not adapted from a base, or the base head was not linear); source retention cannot be measured");
+        var before = ModelEvaluator.Accuracy(basePackage.Model, sourceInputs, sourceLabels, cancellationToken: cancellationToken);
+        var after = ModelEvaluator.Accuracy(adapted.Model, sourceInputs, sourceLabels, Strategies.AdaptedModel.SourceHeadName, cancellationToken);
+        return new SourceRetention(before, after, (int)sourceInputs.Size(0));
+    }
+
+    /// <summary>
+    /// Negative transfer: the adapted model is not more accurate than the from-scratch baseline on the same test
+    /// examples. The McNemar p-value says whether the difference is more than noise.
+    /// </summary>
+    public static NegativeTransferCheck NegativeTransfer(EvaluationResult adapted, EvaluationResult scratch)
+    {
+        var comparison = ModelEvaluator.Compare(adapted, scratch);
+        var negative = adapted.Accuracy <= scratch.Accuracy;
+        var gap = adapted.Accuracy - scratch.Accuracy;
+        var explanation = negative
+            ? $"negative transfer: adapted {adapted.Accuracy:P2} is not better than scratch {scratch.Accuracy:P2} (McNemar p = {comparison.McNemar.PValue:G3})"
+            : $"positive transfer: adapted {adapted.Accuracy:P2} vs scratch {scratch.Accuracy:P2}, +{gap * 100:F2} points (McNemar p = {comparison.McNemar.PValue:G3})";
+        return new NegativeTransferCheck(negative, gap, comparison, explanation);
+    }
+
+    internal static double[][] ToRows(Tensor matrix)
+    {
+        using var scope = torch.NewDisposeScope();
+        var rows = (int)matrix.Size(0);
+        var cols = (int)matrix.Size(1);
+        var flat = matrix.To(ScalarType.Float64).Contiguous().ToArray<double>();
+        var result = new double[rows][];
+        for (var i = 0; i < rows; i++) result[i] = flat.AsSpan(i * cols, cols).ToArray();
+        return result;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using TransferFunctions.Learning.Models;
+using TransferFunctions.Torch;
+using TransferFunctions.Torch.NN;
+
+namespace TransferFunctions.Learning.Strategies;
+
+/// <summary>Builds the model a strategy trains from its base, and the package (with lineage) it hands back.</summary>
+public static class AdaptedModel
+{
+    /// <summary>
+    /// Name of the extra head that keeps the base model's own classifier, so source-task retention (forgetting) can be
+    /// measured on the adapted backbone. Label columns may not use it.
+    /// </summary>
+    public const string SourceHeadName = "source";
+
+    /// <summary>
+    /// A new model with the base's backbone weights, a fresh primary head for <paramref name="classes"/>, fresh extra
+    /// heads, and (when <paramref name="keepSourceHead"/> and the base head is linear) a frozen copy of the base head
+    /// as <c>heads.source</c>.
+    /// </summary>
+    public static ResNet FromBase(ModelPackage basePackage, int classes, bool keepSourceHead, IReadOnlyDictionary<string, int>? extraHeads = null, int headHiddenUnits = 0)
+    {
+        if (extraHeads?.ContainsKey(SourceHeadName) == true)
+            throw new ArgumentException($"label column name '{SourceHeadName}' is reserved for the base model's own head; rename the column");
+        var baseModel = basePackage.Model;
+        var heads = new Dictionary<string, int>(extraHeads ?? new Dictionary<string, int>());
+        var sourceHead = keepSourceHead && baseModel.Head is Linear;
+        if (sourceHead) heads[SourceHeadName] = basePackage.Manifest.Labels.Count;
+        var model = new ResNet(baseModel.Spec, classes, heads, headHiddenUnits);
+        try
+        {
+            var state = baseModel.StateDict().Where(kv => !FeatureExtractor.IsHead(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            if (sourceHead)
+            {
+                state[$"heads.{SourceHeadName}.weight"] = baseModel.StateDict()["fc.weight"];
+                state[$"heads.{SourceHeadName}.bias"] = baseModel.StateDict()["fc.bias"];
+            }
+            model.LoadStateDict(state, strict: false);
+            model.Freeze($"heads.{SourceHeadName}");
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True when <paramref name="model"/> carries the base model's head as <c>heads.source</c>.</summary>
+    public static bool HasSourceHead(ResNet model) => model.ExtraHeads?.Items.ContainsKey(SourceHeadName) == true;
+
+    /// <summary>
+    /// Wraps a trained model as a package whose manifest records lineage (base name and weights digest, license),
+    /// the strategy and its hyperparameters, and the validation accuracy.
+    /// </summary>
+    public static ModelPackage Package(AdaptationContext context, ResNet model, string strategy, IReadOnlyDictionary<string, string> hyperparameters, double? validationAccuracy, IReadOnlyDictionary<string, IReadOnlyList<string>>? extraHeadLabels = null, bool fromBase = true)
+    {
+        var baseManifest = context.Base.Manifest;
+        var baseDigest = baseManifest.WeightsDigest.Length > 0 ? baseManifest.WeightsDigest : context.Base.Serialize().Manifest.WeightsDigest;
+        var heads = new Dictionary<string, IReadOnlyList<string>>(extraHeadLabels ?? new Dictionary<string, IReadOnlyList<string>>());
+        if (HasSourceHead(model)) heads[SourceHeadName] = baseManifest.Labels;
+        var inv = CultureInfo.InvariantCulture;
+        var training = new Dictionary<string, string>(hyperparameters)
+        {
+            ["strategy"] = strategy,
+            ["seed"] = context.Seed.ToString(inv),
+            ["budget_steps"] = context.Budget.Steps.ToString(inv),
+            ["batch_size"] = context.Budget.BatchSize.ToString(inv),
+            ["train_examples"] = context.Data.TrainCount.ToString(inv),
+            ["validation_examples"] = (context.Data.HasValidation ? context.Data.ValidationInputs!.Size(0) : 0).ToString(inv),
+        };
+        if (context.Data.Digest is { } digest) training["dataset_digest"] = digest;
+        var metrics = new Dictionary<string, double>();
+        if (validationAccuracy is { } v) metrics["validation_accuracy"] = Math.Round(v, 4);
+        var manifest = new ModelManifest
+        {
+            Name = context.OutputName ?? $"{baseManifest.Name}-{strategy}",
+            Architecture = baseManifest.Architecture,
+            Input = baseManifest.Input,
+            Labels = context.Data.Labels.ToArray(),
+            ExtraHeads = heads,
+            HeadHiddenUnits = model.HeadHiddenUnits > 0 ? model.HeadHiddenUnits : null,
+            SourceDataset = fromBase ? baseManifest.SourceDataset : null,
+            SourceDatasetDigest = fromBase ? baseManifest.SourceDatasetDigest : null,
+            SourceLabels = HasSourceHead(model) ? baseManifest.Labels : null,
+            SourceTestAccuracy = fromBase ? baseManifest.SourceTestAccuracy : null,
+            BaseModel = fromBase ? new BaseModelReference(baseManifest.Name, null, baseDigest, baseManifest.License) : null,
+            Training = training,
+            Metrics = metrics,
+            License = fromBase ? baseManifest.License : "MIT",
+            Provenance = fromBase
+                ? $"Adapted from '{baseManifest.Name}' (weights {baseDigest[..12]}) by strategy '{strategy}' on {context.Data.TrainCount} labeled target examples."
+                : $"Trained from random initialization ('{strategy}') on {context.Data.TrainCount} labeled target examples, as the baseline for adapting '{baseManifest.Name}'.",
+            CreatedAt = DateTimeOffset.UtcNow,
+            CodeVersion = CodeVersion.Current,
+        };
+        return new ModelPackage(manifest, model);
+    }
+
+    /// <summary>Normalized value of a black pixel (the padding of shift augmentation).</summary>
+    public static double BlackLevel(InputSpec spec) => -spec.Mean[0] / spec.Std[0];
+
+    /// <summary>Flip + shift augmentation of a batch of model inputs (<see cref="Preprocessing.Augment"/>).</summary>
+    public static Tensor Augment(Tensor inputs, InputSpec spec, int maxShift) => Preprocessing.Augment(inputs, maxShift, BlackLevel(spec));
+}

@@ -1,0 +1,20 @@
+using TransferFunctions.Learning.Training;
+using TransferFunctions.Torch.NN;
+
+namespace TransferFunctions.Learning.Strategies;
+
+/// <summary>
+/// Keeps every batch-norm layer in eval mode while the rest trains: normalization uses the pretrained running
+/// statistics, which tiny batches would otherwise overwrite with noise. The loop resets modes each epoch, so this
+/// re-applies them after it.
+/// </summary>
+public sealed class FrozenBatchNorm : ITrainingCallback
+{
+    public void OnEpochStart(int epoch, TrainingLoop loop) => Apply(loop.Model);
+
+    public static void Apply(Module model)
+    {
+        foreach (var (_, m) in model.NamedModules())
+            if (m is BatchNorm2d bn) bn.Eval();
+    }
+}

@@ -1,0 +1,94 @@
+using TransferFunctions.Pipeline.Orchestration;
+using TransferFunctions.Pipeline.Promotion;
+using TransferFunctions.Pipeline.Service;
+using TransferFunctions.Pipeline.Steps;
+
+namespace TransferFunctions.Pipeline.Orchestrators;
+
+/// <summary>
+/// The pipeline: validate → extract features → adapt ∥ scratch → evaluate → decide → (approve) →
+/// promote or reject → report. No I/O and no clock here: every effect is a step, so a restarted
+/// run replays to where it stopped and the same code runs on Durable Functions.
+/// </summary>
+public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationResult>
+{
+    /// <summary>How often a promotion re-evaluates when other runs keep moving the champion.</summary>
+    public const int MaxPromotionAttempts = 3;
+
+    public const string ApprovalEvent = "approval";
+
+    public async Task<AdaptationResult> RunAsync(IOrchestrationContext context, RunInput input)
+    {
+        var id = context.InstanceId;
+        context.SetCustomStatus(new { step = StepNames.Validate });
+        var data = await context.CallStepAsync<PreparedDataset>(StepNames.Validate, new ValidateRequest(id, input));
+        if (!data.Valid)
+            return await Finish(context, input, data, "invalid-data", data.Errors, features: null, candidate: null, scratch: null, evaluation: null, decision: null, promotion: null);
+
+        context.SetCustomStatus(new { step = StepNames.ExtractFeatures });
+        var features = await context.CallStepAsync<FeatureReport>(StepNames.ExtractFeatures, new ExtractRequest(id, input, data));
+
+        context.SetCustomStatus(new { step = $"{StepNames.Adapt} ∥ {StepNames.TrainScratch}" });
+        var adapt = context.CallStepAsync<TrainedModel>(StepNames.Adapt, new TrainRequest(id, input, data, features, input.Strategy));
+        var scratchTask = context.CallStepAsync<TrainedModel>(StepNames.TrainScratch, new TrainRequest(id, input, data, features, "scratch"));
+        await Task.WhenAll(adapt, scratchTask);
+        var candidate = await adapt;
+        var scratch = await scratchTask;
+
+        EvaluationResult evaluation;
+        PromotionDecision decision;
+        PromotionOutcome? promotion = null;
+        var attempt = 0;
+        while (true)
+        {
+            attempt++;
+            context.SetCustomStatus(new { step = StepNames.Evaluate, attempt });
+            evaluation = await context.CallStepAsync<EvaluationResult>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch));
+            decision = PromotionJudge.Decide(input.Policy, evaluation.Evidence);
+
+            if (decision.Promote && input.Policy.RequireApproval)
+            {
+                context.SetCustomStatus(new { step = "awaiting-approval", decision = decision.Summary });
+                var approval = await WaitForApproval(context, input.Policy.ApprovalTimeout);
+                if (!approval.Approved)
+                {
+                    var why = approval.Reason ?? (approval.By is null ? "no approval before the timeout" : $"rejected by {approval.By}");
+                    decision = decision with { Promote = false, Summary = $"reject: {why}" };
+                }
+            }
+
+            context.SetCustomStatus(new { step = StepNames.Promote, attempt });
+            promotion = await context.CallStepAsync<PromotionOutcome>(StepNames.Promote,
+                new PromoteRequest(id, input, data, candidate, evaluation, decision, evaluation.ChampionVersion));
+            if (!promotion.ChampionMoved || attempt >= MaxPromotionAttempts) break;
+        }
+
+        var outcome = promotion.Promoted ? "promoted" : promotion.ChampionMoved ? "rejected-champion-kept-moving" : "rejected";
+        var reasons = decision.Verdicts.Select(v => $"{(v.Passed ? "pass" : "FAIL")} {v.Rule}: {v.Detail}").ToList();
+        return await Finish(context, input, data, outcome, reasons, features, candidate, scratch, evaluation, decision, promotion);
+    }
+
+    private static async Task<ApprovalDecision> WaitForApproval(IOrchestrationContext context, TimeSpan timeout)
+    {
+        try
+        {
+            return await context.WaitForExternalEventAsync<ApprovalDecision>(ApprovalEvent, timeout);
+        }
+        catch (TimeoutException)
+        {
+            return new ApprovalDecision(false, null, $"no approval within {timeout}");
+        }
+    }
+
+    private static async Task<AdaptationResult> Finish(IOrchestrationContext context, RunInput input, PreparedDataset data, string outcome, IReadOnlyList<string> reasons,
+        FeatureReport? features, TrainedModel? candidate, TrainedModel? scratch, EvaluationResult? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
+    {
+        context.SetCustomStatus(new { step = StepNames.Report });
+        var report = await context.CallStepAsync<string>(StepNames.Report,
+            new ReportRequest(context.InstanceId, input, data, features, candidate, scratch, evaluation, decision, promotion, outcome, reasons));
+        context.SetCustomStatus(new { step = "done", outcome });
+        var champion = promotion is { Promoted: true } ? promotion.Version : evaluation?.ChampionVersion;
+        return new AdaptationResult(input.Project, outcome, decision, promotion?.Version, champion,
+            evaluation?.Evidence.Candidate.Report.Accuracy, evaluation?.Evidence.Champion?.Report.Accuracy, report, reasons);
+    }
+}

@@ -1,0 +1,20 @@
+namespace TransferFunctions.Pipeline.Steps;
+
+/// <summary>Where the pipeline keeps local scratch files and which base model it uses by default.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Name that stands for the embedded default base model in requests.</summary>
+    public const string EmbeddedBase = "embedded";
+
+    /// <summary>Local scratch directory for downloaded batches (per run: {WorkDirectory}/{runId}).</summary>
+    public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "transferfunctions-work");
+
+    /// <summary>The embedded default base model package (shipped with the application).</summary>
+    public string EmbeddedBaseDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "models", "base", "fashion-compact");
+
+    /// <summary>Images above this many pixels are refused before decoding.</summary>
+    public long MaxPixels { get; init; } = 4096L * 4096;
+
+    /// <summary>Fewer training examples than this in a class is a warning (zero is an error).</summary>
+    public int MinExamplesPerClass { get; init; } = 5;
+}

@@ -1,0 +1,141 @@
+using TransferFunctions.Learning.Data;
+using TransferFunctions.Learning.Models;
+using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Torch;
+
+namespace TransferFunctions.Pipeline.Steps;
+
+/// <summary>
+/// Step 1: gathers every ready batch of the project (a batch is ready once its <c>_READY</c> marker
+/// exists), reads it (ImageFolder or manifest), validates it, assigns stable content-hash splits,
+/// and stores the decoded, model-ready tensors for the later steps. Bad data ends here with specific
+/// reasons and nothing else changes.
+/// </summary>
+public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, PipelineOptions options)
+{
+    public const string ReadyMarker = "_READY";
+
+    public async Task<PreparedDataset> RunAsync(ValidateRequest request, CancellationToken cancellationToken)
+    {
+        var run = request.Run;
+        using var basePackage = await bases.LoadAsync(run.BaseModel, cancellationToken);
+        var spec = basePackage.Manifest.Input;
+        var batches = await ReadyBatchesAsync(run.Project, cancellationToken);
+        PreparedDataset Invalid(params string[] errors) =>
+            new(false, run.Project, batches, "", Array.Empty<string>(), new Dictionary<string, int>(), errors, Array.Empty<string>(), null, run.BaseModel, basePackage.Manifest.WeightsDigest);
+
+        if (batches.Count == 0) return Invalid($"no ready batch under datasets/{run.Project}/ (a batch is ready when its {ReadyMarker} marker exists)");
+        if (run.Batch is { } b && !batches.Contains(b)) return Invalid($"batch '{b}' of project '{run.Project}' is not ready (no {ReadyMarker} marker)");
+
+        var local = Path.Combine(options.WorkDirectory, request.RunId, "data");
+        DatasetDescription merged;
+        try
+        {
+            merged = await ReadBatchesAsync(run.Project, batches, local, cancellationToken);
+        }
+        catch (DatasetFormatException e)
+        {
+            return Invalid(e.Message);
+        }
+
+        var validator = new DatasetValidator(new ValidationOptions { MaxPixels = options.MaxPixels, MinExamplesPerClass = options.MinExamplesPerClass });
+        var report = await validator.ValidateAsync(merged, cancellationToken);
+        var errors = report.Errors.Select(i => i.Message).ToList();
+        var warnings = report.Warnings.Select(i => i.Message).ToList();
+        var labels = report.Dataset.Labels;
+        if (labels.Count < 2) errors.Add($"a classifier needs at least 2 classes; the data has {labels.Count}");
+        var counts = PreparedTensors.Splits.ToDictionary(s => s, s => report.Dataset.Examples.Count(e => SplitName(e.Split) == s));
+        if (counts["test"] == 0) errors.Add("the test split is empty: add more examples (splits are assigned by content hash, 10% to test by default)");
+        if (errors.Count > 0)
+            return new PreparedDataset(false, run.Project, batches, report.Digest, labels, counts, errors, warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
+
+        var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
+        using (var tensors = await DecodeAsync(report.Dataset, spec, cancellationToken))
+            await store.WriteAsync(key, tensors.Serialize(), WriteCondition.Always, cancellationToken);
+        return new PreparedDataset(true, run.Project, batches, report.Digest, labels, counts, errors, warnings, key, run.BaseModel, basePackage.Manifest.WeightsDigest);
+    }
+
+    /// <summary>Batches of the project whose ready marker exists, in ordinal order.</summary>
+    public async Task<List<string>> ReadyBatchesAsync(string project, CancellationToken cancellationToken)
+    {
+        var batches = new List<string>();
+        var prefix = $"datasets/{project}/";
+        await foreach (var item in store.ListAsync(prefix, cancellationToken))
+        {
+            var rest = item.Key[prefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash > 0 && rest[(slash + 1)..] == ReadyMarker) batches.Add(rest[..slash]);
+        }
+        batches.Sort(StringComparer.Ordinal);
+        return batches;
+    }
+
+    private async Task<DatasetDescription> ReadBatchesAsync(string project, IReadOnlyList<string> batches, string local, CancellationToken cancellationToken)
+    {
+        var examples = new List<ExampleRecord>();
+        var labels = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var batch in batches)
+        {
+            var dir = Path.Combine(local, batch);
+            await DownloadAsync($"datasets/{project}/{batch}/", dir, cancellationToken);
+            var d = await DatasetReader.ReadAsync(dir, cancellationToken);
+            foreach (var l in d.Labels) labels.Add(l);
+            examples.AddRange(d.Examples.Select(e => e with { Path = e.Path is null ? null : $"{batch}/{e.Path}" }));
+        }
+        return new DatasetDescription { Root = local, Format = DatasetFormat.ImageFolder, Examples = examples, Labels = labels.ToList() };
+    }
+
+    private async Task DownloadAsync(string prefix, string directory, CancellationToken cancellationToken)
+    {
+        await foreach (var item in store.ListAsync(prefix, cancellationToken))
+        {
+            var relative = item.Key[prefix.Length..];
+            if (relative == ReadyMarker) continue;
+            var path = Path.Combine(directory, relative.Replace('/', Path.DirectorySeparatorChar));
+            if (File.Exists(path) && new FileInfo(path).Length == item.Size) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await using var source = await store.OpenReadAsync(item.Key, cancellationToken)
+                ?? throw new FileNotFoundException($"{item.Key} disappeared while the batch was being read");
+            await using var target = File.Create(path);
+            await source.Content.CopyToAsync(target, cancellationToken);
+        }
+    }
+
+    private static string SplitName(DatasetSplit? split) => split switch
+    {
+        DatasetSplit.Train => "train",
+        DatasetSplit.Validation => "validation",
+        DatasetSplit.Test => "test",
+        _ => "train",
+    };
+
+    private static async Task<PreparedTensors> DecodeAsync(DatasetDescription data, InputSpec spec, CancellationToken cancellationToken)
+    {
+        var labelIndex = data.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => (long)x.i);
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var split in PreparedTensors.Splits)
+        {
+            var items = data.Examples.Where(e => SplitName(e.Split) == split).OrderBy(e => e.ContentHash, StringComparer.Ordinal).ToList();
+            var inputs = new List<Tensor>(items.Count);
+            try
+            {
+                foreach (var e in items)
+                {
+                    var bytes = await ExampleContent.ReadAsync(data, e, cancellationToken);
+                    using var scope = torch.NewDisposeScope();
+                    var hwc = Images.Decode(bytes, maxPixels: long.MaxValue);
+                    inputs.Add(scope.MoveToOuter(Preprocessing.ToModelInput(hwc.Unsqueeze(0), spec)).DetachFromDisposeScope());
+                }
+                tensors[$"{split}_x"] = inputs.Count > 0
+                    ? torch.Cat(inputs).DetachFromDisposeScope()
+                    : torch.Zeros(new long[] { 0, spec.Channels, spec.Height, spec.Width }).DetachFromDisposeScope();
+                tensors[$"{split}_y"] = torch.FromArray(items.Select(e => labelIndex[e.Label]).ToArray(), items.Count).DetachFromDisposeScope();
+            }
+            finally
+            {
+                foreach (var t in inputs) t.Dispose();
+            }
+        }
+        return new PreparedTensors(tensors, data.Labels);
+    }
+}
