@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using TransferFunctions.Pipeline.Orchestration;
-using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Service;
 
 namespace TransferFunctions.Cli.Serve;
@@ -37,9 +36,13 @@ public static class AdaptationEndpoints
             throw new BadRequestException("Field 'project' is required: the project whose data to adapt to (also its model's name).");
         }
 
-        if (!ModelKeys.IsValidName(request.Project))
+        try
         {
-            throw new BadRequestException($"Field 'project' is '{request.Project}': use 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            ProjectNames.Validate(request.Project);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new BadRequestException($"Field 'project' is invalid: {ex.Message}.", ex);
         }
 
         var runId = http.Headers[IdempotencyHeader].ToString();

@@ -139,6 +139,11 @@ function decisionCell(run) {
   if (decision && typeof decision.promote === "boolean") {
     cell.append(el("span", { class: "verdict " + (decision.promote ? "promote" : "reject") }, decision.promote ? "Promoted" : "Rejected"));
     if (typeof decision.summary === "string" && decision.summary) cell.append(el("div", { class: "summary" }, decision.summary));
+  } else if (run.output && typeof run.output.outcome === "string") {
+    // Ended before a decision (e.g. invalid data): the outcome and its reasons.
+    cell.append(el("span", { class: "verdict reject" }, run.output.outcome));
+    const reasons = Array.isArray(run.output.reasons) ? run.output.reasons.filter(r => typeof r === "string") : [];
+    if (reasons.length) cell.append(el("div", { class: "summary" }, reasons.join("; ")));
   } else if (run.status === "Failed") {
     cell.append(el("span", { class: "verdict reject" }, "Failed"));
     if (run.failure) cell.append(el("div", { class: "summary" }, run.failure.message || run.failure.errorType || ""));
@@ -180,8 +185,9 @@ function modelCard(model) {
   card.append(el("h3", null, model.name));
   if (champion) {
     const championCard = versions.find(v => v.version === champion.version);
-    const accuracy = championCard && championCard.metrics && typeof championCard.metrics.accuracy === "number"
-      ? ` — accuracy ${(100 * championCard.metrics.accuracy).toFixed(2)}%` : "";
+    const metrics = championCard && championCard.metrics ? championCard.metrics : {};
+    const value = typeof metrics.test_accuracy === "number" ? metrics.test_accuracy : metrics.accuracy;
+    const accuracy = typeof value === "number" ? ` — accuracy ${(100 * value).toFixed(2)}%` : "";
     card.append(el("div", { class: "champion" }, `champion v${champion.version}${accuracy}`));
     card.append(el("div", { class: "sub" }, `since ${when(champion.updatedAt)}: ${champion.reason || ""}`));
     const history = Array.isArray(champion.history) ? champion.history.slice().reverse() : [];

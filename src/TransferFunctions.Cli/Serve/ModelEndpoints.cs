@@ -28,7 +28,10 @@ public static class ModelEndpoints
         }
 
         await RequireModelAsync(service, name, ct);
-        return ApiJson.Ok(await service.RollbackAsync(name, body.Version, body.Reason ?? "rolled back over the HTTP API", ct));
+        var result = await service.RollbackAsync(name, body.Version, body.Reason ?? "rolled back over the HTTP API", ct);
+        return result is { Moved: true, Current: { } alias }
+            ? ApiJson.Ok(alias.Value)
+            : throw new InvalidOperationException($"Model '{name}' was not rolled back: its champion changed meanwhile (now v{result.Current?.Value.Version}); look again and retry.");
     }
 
     private static async Task<ModelSummary> RequireModelAsync(IAdaptationService service, string name, CancellationToken ct)

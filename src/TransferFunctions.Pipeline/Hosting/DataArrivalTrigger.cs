@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Storage;
 
@@ -141,10 +140,9 @@ public sealed class DataArrivalTrigger : IDisposable
     private async Task<BatchArrival?> HandleAsync(string project, string batch, CancellationToken cancellationToken)
     {
         BatchArrival arrival;
-        if (!ModelKeys.IsValidName(project))
+        if (InvalidProjectName(project) is { } problem)
         {
-            arrival = new BatchArrival(project, batch, null, _time.GetUtcNow(),
-                $"'{project}' is not a valid project name (it names the project's model: 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit); rename the folder datasets/{project}/.");
+            arrival = new BatchArrival(project, batch, null, _time.GetUtcNow(), $"{problem}; rename the folder datasets/{project}/.");
             _logger.LogWarning("Batch {Project}/{Batch} starts no run: {Problem}", project, batch, arrival.Problem);
         }
         else
@@ -180,6 +178,19 @@ public sealed class DataArrivalTrigger : IDisposable
         }
 
         return arrival;
+    }
+
+    private static string? InvalidProjectName(string project)
+    {
+        try
+        {
+            ProjectNames.Validate(project);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private async Task ScanAndLogAsync(CancellationToken cancellationToken)

@@ -160,7 +160,7 @@ public sealed class DataArrivalTriggerTests : IAsyncLifetime
 
         var arrival = Assert.Single(first);
         Assert.Null(arrival.RunId);
-        Assert.Contains("'Fashion MNIST' is not a valid project name", arrival.Problem);
+        Assert.Contains("project 'Fashion MNIST' is not a valid name", arrival.Problem);
         Assert.Contains("rename the folder datasets/Fashion MNIST/", arrival.Problem);
         Assert.Empty(second);
         Assert.Empty(await _client.ListRunsAsync().ToListAsync());

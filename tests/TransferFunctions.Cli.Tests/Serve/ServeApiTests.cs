@@ -145,7 +145,7 @@ public sealed class ServeApiTests : IAsyncLifetime
         Assert.Equal(["fashion"], await ReadAsync<string[]>(await Http.GetAsync("/api/models")));
         var model = await ReadAsync<JsonElement>(await Http.GetAsync("/api/models/fashion"));
         Assert.Equal(1, model.GetProperty("champion").GetProperty("version").GetInt32());
-        Assert.Equal(0.5, model.GetProperty("versions")[0].GetProperty("metrics").GetProperty("accuracy").GetDouble());
+        Assert.Equal(0.5, model.GetProperty("versions")[0].GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
         var html = await Http.GetAsync($"/runs/{created.InstanceId}/report.html");
         Assert.Equal("text/html; charset=utf-8", html.Content.Headers.ContentType!.ToString());
         Assert.Contains($"Report of run {created.InstanceId}", await html.Content.ReadAsStringAsync());
@@ -181,7 +181,7 @@ public sealed class ServeApiTests : IAsyncLifetime
     [InlineData("{\"projcet\": \"fashion\"}", "'projcet'")]
     [InlineData("{\"project\": 5}", "at field 'project'")]
     [InlineData("{\"project\": \"fashion\", \"policy\": {\"minImprovement\": \"lots\"}}", "at field 'policy.minImprovement'")]
-    [InlineData("{\"project\": \"Fashion MNIST\"}", "Field 'project' is 'Fashion MNIST'")]
+    [InlineData("{\"project\": \"Fashion MNIST\"}", "Field 'project' is invalid: project 'Fashion MNIST' is not a valid name")]
     [InlineData("{\"project\": ", "not a valid AdaptationRequest")]
     public async Task A_bad_submission_is_a_400_naming_the_field(string body, string expected)
     {

@@ -17,7 +17,7 @@ public sealed class SmallAdaptationService(OrchestrationClient client, ModelRegi
     public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ModelKeys.ValidateName(request.Project);
+        ProjectNames.Validate(request.Project);
         var run = await client.CreateRunAsync(OrchestratorName, request, runId, cancellationToken);
         if (!run.IsTerminal)
         {
@@ -54,13 +54,8 @@ public sealed class SmallAdaptationService(OrchestrationClient client, ModelRegi
         return versions.Count == 0 && champion is null ? null : new ModelSummary(name, versions, champion?.Value);
     }
 
-    public async Task<ChampionAlias> RollbackAsync(string name, int? version, string reason, CancellationToken cancellationToken = default)
-    {
-        var result = await registry.RollbackAsync(name, version, reason, cancellationToken);
-        return result.Moved && result.Current is not null
-            ? result.Current.Value
-            : throw new InvalidOperationException($"The champion of '{name}' changed during the rollback; look again and retry.");
-    }
+    public Task<ChampionMoveResult> RollbackAsync(string name, int? version, string reason, CancellationToken cancellationToken = default) =>
+        registry.RollbackAsync(name, version, reason, cancellationToken);
 
     public async Task<RunRecord> WaitForCompletionAsync(string runId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {

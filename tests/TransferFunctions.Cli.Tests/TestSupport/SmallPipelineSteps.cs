@@ -128,7 +128,7 @@ public sealed class SmallPipelineSteps(IObjectStore store, ModelRegistry registr
         }
 
         var card = await registry.GetAsync(project, champion.Value.Version, ct);
-        return StoreJson.ToElement(new ChampionState(champion.Value.Version, card?.Metrics.GetValueOrDefault("accuracy")));
+        return StoreJson.ToElement(new ChampionState(champion.Value.Version, card?.Metrics.GetValueOrDefault("test_accuracy")));
     }
 
     private async Task<System.Text.Json.JsonElement> PromoteAsync(StepInvocation call, CancellationToken ct)
@@ -142,7 +142,7 @@ public sealed class SmallPipelineSteps(IObjectStore store, ModelRegistry registr
                     Name = order.Project,
                     Architecture = "small/test",
                     RunId = order.RunId,
-                    Metrics = new Dictionary<string, double> { ["accuracy"] = order.Accuracy },
+                    Metrics = new Dictionary<string, double> { ["test_accuracy"] = order.Accuracy },
                 },
                 Encoding.UTF8.GetBytes("weights of " + order.RunId),
                 ct);
