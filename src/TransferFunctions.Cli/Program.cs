@@ -12,9 +12,13 @@ public static class Program
             DemoCommand.Create(),
             BenchCommand.Create(),
             PretrainCommand.Create(),
+            RunsCommand.Create(),
+            ModelsCommand.Create(),
+            StepCommand.Create(),
             AdaptCommand.Create(),
             EvaluateCommand.Create(),
         };
+        foreach (var c in ApprovalCommands.Create()) root.Subcommands.Add(c);
         return root.Parse(args).InvokeAsync();
     }
 }

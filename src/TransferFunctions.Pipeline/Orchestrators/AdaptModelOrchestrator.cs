@@ -21,7 +21,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
     {
         var id = context.InstanceId;
         context.SetCustomStatus(new { step = StepNames.Validate });
-        var data = await context.CallStepAsync<PreparedDataset>(StepNames.Validate, new ValidateRequest(id, input));
+        var data = await context.CallStepAsync<ValidatedDataset>(StepNames.Validate, new ValidateRequest(id, input));
         if (!data.Valid)
             return await Finish(context, input, data, "invalid-data", data.Errors, features: null, candidate: null, scratch: null, evaluation: null, decision: null, promotion: null);
 
@@ -29,8 +29,8 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         var features = await context.CallStepAsync<FeatureReport>(StepNames.ExtractFeatures, new ExtractRequest(id, input, data));
 
         context.SetCustomStatus(new { step = $"{StepNames.Adapt} ∥ {StepNames.TrainScratch}" });
-        var adapt = context.CallStepAsync<TrainedModel>(StepNames.Adapt, new TrainRequest(id, input, data, features, input.Strategy));
-        var scratchTask = context.CallStepAsync<TrainedModel>(StepNames.TrainScratch, new TrainRequest(id, input, data, features, "scratch"));
+        var adapt = context.CallStepAsync<TrainedModel>(StepNames.Adapt, new TrainRequest(id, input, data, features, input.Strategy, TrainingSteps.CandidateRole));
+        var scratchTask = context.CallStepAsync<TrainedModel>(StepNames.TrainScratch, new TrainRequest(id, input, data, features, "scratch", TrainingSteps.ScratchRole));
         await Task.WhenAll(adapt, scratchTask);
         var candidate = await adapt;
         var scratch = await scratchTask;
@@ -80,7 +80,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         }
     }
 
-    private static async Task<AdaptationResult> Finish(IOrchestrationContext context, RunInput input, PreparedDataset data, string outcome, IReadOnlyList<string> reasons,
+    private static async Task<AdaptationResult> Finish(IOrchestrationContext context, RunInput input, ValidatedDataset data, string outcome, IReadOnlyList<string> reasons,
         FeatureReport? features, TrainedModel? candidate, TrainedModel? scratch, EvaluationResult? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
     {
         context.SetCustomStatus(new { step = StepNames.Report });

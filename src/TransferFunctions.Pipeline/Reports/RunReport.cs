@@ -9,7 +9,7 @@ public sealed record RunReport(
     RunInput Request,
     string Outcome,
     IReadOnlyList<string> Reasons,
-    PreparedDataset Data,
+    ValidatedDataset Data,
     FeatureReport? Features,
     TrainedModel? Candidate,
     TrainedModel? Scratch,

@@ -15,13 +15,13 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
 {
     public const string ReadyMarker = "_READY";
 
-    public async Task<PreparedDataset> RunAsync(ValidateRequest request, CancellationToken cancellationToken)
+    public async Task<ValidatedDataset> RunAsync(ValidateRequest request, CancellationToken cancellationToken)
     {
         var run = request.Run;
         using var basePackage = await bases.LoadAsync(run.BaseModel, cancellationToken);
         var spec = basePackage.Manifest.Input;
         var batches = await ReadyBatchesAsync(run.Project, cancellationToken);
-        PreparedDataset Invalid(params string[] errors) =>
+        ValidatedDataset Invalid(params string[] errors) =>
             new(false, run.Project, batches, "", Array.Empty<string>(), new Dictionary<string, int>(), errors, Array.Empty<string>(), null, run.BaseModel, basePackage.Manifest.WeightsDigest);
 
         if (batches.Count == 0) return Invalid($"no ready batch under datasets/{run.Project}/ (a batch is ready when its {ReadyMarker} marker exists)");
@@ -47,12 +47,12 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         var counts = PreparedTensors.Splits.ToDictionary(s => s, s => report.Dataset.Examples.Count(e => SplitName(e.Split) == s));
         if (counts["test"] == 0) errors.Add("the test split is empty: add more examples (splits are assigned by content hash, 10% to test by default)");
         if (errors.Count > 0)
-            return new PreparedDataset(false, run.Project, batches, report.Digest, labels, counts, errors, warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
+            return new ValidatedDataset(false, run.Project, batches, report.Digest, labels, counts, errors, warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
 
         var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
         using (var tensors = await DecodeAsync(report.Dataset, spec, cancellationToken))
             await store.WriteAsync(key, tensors.Serialize(), WriteCondition.Always, cancellationToken);
-        return new PreparedDataset(true, run.Project, batches, report.Digest, labels, counts, errors, warnings, key, run.BaseModel, basePackage.Manifest.WeightsDigest);
+        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, errors, warnings, key, run.BaseModel, basePackage.Manifest.WeightsDigest);
     }
 
     /// <summary>Batches of the project whose ready marker exists, in ordinal order.</summary>

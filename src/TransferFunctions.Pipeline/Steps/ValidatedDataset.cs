@@ -5,7 +5,7 @@ namespace TransferFunctions.Pipeline.Steps;
 /// input size and stored as tensors at <see cref="TensorsKey"/> (train/validation/test inputs and labels),
 /// so every later step — in-process, child process or container — reads the same data.
 /// </summary>
-public sealed record PreparedDataset(
+public sealed record ValidatedDataset(
     bool Valid,
     string Project,
     IReadOnlyList<string> Batches,

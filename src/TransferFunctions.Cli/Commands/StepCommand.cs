@@ -1,0 +1,30 @@
+using System.CommandLine;
+using TransferFunctions.Cli.Hosting;
+using TransferFunctions.Pipeline.Steps;
+
+namespace TransferFunctions.Cli.Commands;
+
+/// <summary>
+/// `transfer step NAME --input KEY --output KEY --store DIR`: runs one pipeline step from its input
+/// document to its output document (idempotent: an existing output is kept). This is what a child
+/// process or a Container Apps job executes.
+/// </summary>
+public static class StepCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = $"step: {string.Join(", ", StepNames.All)}" };
+        var input = new Option<string>("--input") { Description = "store key of the input document", Required = true };
+        var output = new Option<string>("--output") { Description = "store key of the output document", Required = true };
+        var store = CommonOptions.Store();
+        var command = new Command("step", "Run one pipeline step (used by isolated step runners).") { name, input, output, store };
+        command.SetAction(async (parse, ct) =>
+        {
+            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            var executor = pipeline.Steps.CreateInProcessExecutor();
+            await StepDocuments.ExecuteAsync(pipeline.Store, executor, parse.GetValue(input)!, parse.GetValue(output)!, ct);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using TransferFunctions.Pipeline.Orchestration;
+using TransferFunctions.Pipeline.Orchestrators;
+using TransferFunctions.Pipeline.Promotion;
+using TransferFunctions.Pipeline.Registry;
+using TransferFunctions.Pipeline.Steps;
+using TransferFunctions.Pipeline.Storage;
+
+namespace TransferFunctions.Pipeline.Service;
+
+/// <summary>
+/// The local implementation of <see cref="IAdaptationService"/>: runs live in the store, the
+/// AdaptModel orchestrator executes on the journaling runner, and <see cref="RunAsync"/> executes or
+/// resumes one run (hosts decide when: inline for the CLI, a scheduler for `transfer serve`).
+/// </summary>
+public sealed class AdaptationService : IAdaptationService
+{
+    private readonly IObjectStore _store;
+    private readonly OrchestrationClient _runs;
+    private readonly ModelRegistry _registry;
+    private readonly LocalOrchestrationRunner _runner;
+    private readonly AdaptModelOrchestrator _orchestrator = new();
+    private readonly Action<string>? _schedule;
+
+    /// <param name="store">Where data, runs and models live.</param>
+    /// <param name="executor">Runs the steps (in-process by default; a child-process executor isolates them).</param>
+    /// <param name="schedule">Called with a run id after submission; null leaves running to the caller (<see cref="RunAsync"/>).</param>
+    /// <param name="runnerOptions">Lease and polling settings of the journaling runner.</param>
+    /// <param name="time">Clock for records and leases (tests pass a controllable one).</param>
+    public AdaptationService(IObjectStore store, IStepExecutor executor, Action<string>? schedule = null, LocalRunnerOptions? runnerOptions = null, TimeProvider? time = null)
+    {
+        _store = store;
+        _runs = new OrchestrationClient(store, time);
+        _registry = new ModelRegistry(store, time);
+        _runner = new LocalOrchestrationRunner(store, executor, runnerOptions, time);
+        _schedule = schedule;
+    }
+
+    public static string OrchestratorName => nameof(AdaptModelOrchestrator);
+
+    /// <summary>A run id derived from (project, batch), so repeated triggers for one batch name one run.</summary>
+    public static string RunIdFor(string project, string batch) => $"{project}--{batch}";
+
+    /// <summary>Policy stored for a project at <c>projects/{project}/policy.json</c>, or the default.</summary>
+    public async Task<PromotionPolicy> PolicyForAsync(string project, CancellationToken cancellationToken)
+    {
+        var stored = await _store.ReadJsonAsync<PromotionPolicy>($"projects/{project}/policy.json", cancellationToken);
+        return stored?.Value ?? PromotionPolicy.Default;
+    }
+
+    public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
+    {
+        ProjectNames.Validate(request.Project);
+        var policy = request.Policy ?? await PolicyForAsync(request.Project, cancellationToken);
+        var input = new RunInput(request.Project, request.Batch, request.Strategy, request.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy);
+        var record = await _runs.CreateRunAsync(OrchestratorName, input, runId, cancellationToken);
+        _schedule?.Invoke(record.InstanceId);
+        return record;
+    }
+
+    /// <summary>Executes the run, or resumes it from its journal after a crash; returns its final record.</summary>
+    public Task<RunRecord> RunAsync(string runId, CancellationToken cancellationToken = default) =>
+        _runner.RunAsync(_orchestrator, runId, cancellationToken);
+
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => _runs.GetStatusAsync(runId, cancellationToken);
+
+    public IAsyncEnumerable<RunRecord> ListRunsAsync(CancellationToken cancellationToken = default) => _runs.ListRunsAsync(cancellationToken);
+
+    public Task ApproveAsync(string runId, string? by = null, CancellationToken cancellationToken = default) =>
+        _runs.RaiseEventAsync(runId, AdaptModelOrchestrator.ApprovalEvent, new ApprovalDecision(true, by, null), cancellationToken);
+
+    public Task RejectAsync(string runId, string? by = null, string? reason = null, CancellationToken cancellationToken = default) =>
+        _runs.RaiseEventAsync(runId, AdaptModelOrchestrator.ApprovalEvent, new ApprovalDecision(false, by, reason ?? (by is null ? "rejected" : $"rejected by {by}")), cancellationToken);
+
+    public Task<RunRecord> CancelAsync(string runId, string reason, CancellationToken cancellationToken = default) => _runs.CancelAsync(runId, reason, cancellationToken);
+
+    public async IAsyncEnumerable<string> ListModelsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var name in await _registry.ListModelsAsync(cancellationToken)) yield return name;
+    }
+
+    public async Task<ModelSummary?> GetModelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var versions = await _registry.ListVersionsAsync(name, cancellationToken);
+        if (versions.Count == 0) return null;
+        var champion = await _registry.GetChampionAsync(name, cancellationToken);
+        return new ModelSummary(name, versions, champion?.Value);
+    }
+
+    public Task<ChampionMoveResult> RollbackAsync(string name, int? version, string reason, CancellationToken cancellationToken = default) =>
+        _registry.RollbackAsync(name, version, reason, cancellationToken);
+
+    public async Task<RunRecord> WaitForCompletionAsync(string runId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } t) limit.CancelAfter(t);
+        while (true)
+        {
+            var run = await _runs.GetStatusAsync(runId, limit.Token) ?? throw new RunNotFoundException(runId);
+            if (run.IsTerminal) return run;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), limit.Token);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using TransferFunctions.Learning.Analysis;
+using TransferFunctions.Learning.Evaluation;
+using TransferFunctions.Learning.Metrics;
+using TransferFunctions.Learning.Models;
+using TransferFunctions.Learning.Strategies;
+using TransferFunctions.Pipeline.Promotion;
+using TransferFunctions.Pipeline.Registry;
+using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Torch;
+
+namespace TransferFunctions.Pipeline.Steps;
+
+/// <summary>
+/// The compute steps (GPU steps on Azure): extract features + transferability, adapt / train
+/// scratch, evaluate. Each reads the validated tensors from the store and writes its models to the
+/// run's folder, so it can run in any process that sees the store.
+/// </summary>
+public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, ModelRegistry registry)
+{
+    public const string CandidateRole = "candidate";
+    public const string ScratchRole = "scratch";
+
+    /// <summary>Source examples used for the domain distance and retention checks (a fixed, small sample).</summary>
+    public const int SourceSample = 1000;
+
+    private readonly StoreFeatureCache _cache = new(store);
+
+    public Task<FeatureReport> ExtractAsync(ExtractRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        var watch = Stopwatch.StartNew();
+        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        using var data = await LoadTensorsAsync(request.Data, cancellationToken);
+        var target = Target(data, request.Data);
+        using var features = FrozenFeatures.Get(basePackage.Model, target, _cache, cancellationToken);
+        var logMe = TransferAnalysis.Transferability(features.Train, target.TrainLabels, target.ClassCount);
+
+        // The same score for a randomly initialized backbone tells how much of it the pretraining earned.
+        torch.ManualSeed((ulong)request.Run.Seed);
+        using var random = ModelPackage.CreateModel(basePackage.Manifest);
+        var randomScore = TransferAnalysis.Transferability(random, target.TrainInputs, target.TrainLabels, target.ClassCount, cancellationToken: cancellationToken);
+
+        double? mmd = null;
+        var (source, _) = await SourceData.TryLoadAsync(basePackage.Manifest, test: true, SourceSample, cancellationToken: cancellationToken);
+        if (source is not null)
+        {
+            using (source.Inputs)
+            using (source.Labels)
+                mmd = TransferAnalysis.DomainDistance(basePackage.Model, source.Inputs, target.TrainInputs, cancellationToken: cancellationToken).SquaredMmd;
+        }
+        return new FeatureReport(StoreFeatureCache.KeyOf(features.Key), features.CacheHit, logMe.Score, randomScore.Score, mmd, (int)basePackage.Model.FeatureDimension, watch.Elapsed.TotalSeconds);
+    }, cancellationToken);
+
+    public Task<TrainedModel> AdaptAsync(TrainRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        var watch = Stopwatch.StartNew();
+        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        using var data = await LoadTensorsAsync(request.Data, cancellationToken);
+        var strategy = StrategyRegistry.Create(request.Strategy);
+        var target = Target(data, request.Data);
+        SourceReplay? replay = null;
+        if (strategy is HybridStrategy or AutoStrategy)
+            (replay, _) = await SourceData.TryLoadAsync(basePackage.Manifest, test: false, cancellationToken: cancellationToken);
+        try
+        {
+            var context = new AdaptationContext
+            {
+                Base = basePackage,
+                Data = target with { SourceReplay = replay },
+                Seed = request.Run.Seed + (request.Role == ScratchRole ? 1 : 0),
+                FeatureCache = _cache,
+                OutputName = request.Run.Project,
+            };
+            using var outcome = strategy.Adapt(context, cancellationToken);
+            var digest = await StagedModels.SaveAsync(store, request.RunId, request.Role, outcome.Model, cancellationToken);
+            var curve = outcome.Report.Phases
+                .SelectMany(p => p.History.Epochs.Select(e => new EpochPoint(p.Name, e.Epoch, e.TrainLoss, e.ValidationAccuracy)))
+                .ToList();
+            return new TrainedModel(request.Role, outcome.Report.Strategy, StagedModels.Prefix(request.RunId, request.Role), digest,
+                outcome.Report.Hyperparameters, outcome.Report.Notes, curve, watch.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            replay?.Inputs.Dispose();
+            replay?.Labels.Dispose();
+        }
+    }, cancellationToken);
+
+    public Task<EvaluationResult> EvaluateAsync(EvaluateRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        var watch = Stopwatch.StartNew();
+        using var data = await LoadTensorsAsync(request.Data, cancellationToken);
+        var x = data.Inputs("test");
+        var y = data.Targets("test");
+        var labels = data.Labels;
+
+        using var candidate = await StagedModels.LoadAsync(store, request.Candidate.StagedPrefix, cancellationToken);
+        using var scratch = await StagedModels.LoadAsync(store, request.Scratch.StagedPrefix, cancellationToken);
+        var candidateEval = Evaluate("candidate", candidate, x, y, labels);
+        var scratchEval = Evaluate("scratch", scratch, x, y, labels);
+
+        ModelEvaluation? championEval = null, probeEval = null;
+        int? championVersion = null;
+        var champion = await registry.GetChampionAsync(request.Run.Project, cancellationToken);
+        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        if (champion is not null)
+        {
+            championVersion = champion.Value.Version;
+            using var championPackage = await bases.LoadVersionAsync(request.Run.Project, championVersion.Value, cancellationToken);
+            championEval = Evaluate($"champion v{championVersion}", championPackage, x, y, labels);
+        }
+        else
+        {
+            // A project's first model is also judged against the base's linear probe on the same data.
+            var context = new AdaptationContext { Base = basePackage, Data = Target(data, request.Data), Seed = request.Run.Seed, FeatureCache = _cache };
+            using var probe = StrategyRegistry.Create("linear-probe").Adapt(context, cancellationToken);
+            probeEval = Evaluate("base linear probe", probe.Model, x, y, labels);
+        }
+
+        double? before = null, after = null;
+        if (AdaptedModel.HasSourceHead(candidate.Model))
+        {
+            var (source, _) = await SourceData.TryLoadAsync(basePackage.Manifest, test: true, SourceSample, cancellationToken: cancellationToken);
+            if (source is not null)
+            {
+                using (source.Inputs)
+                using (source.Labels)
+                {
+                    var retention = TransferAnalysis.SourceRetention(basePackage, candidate, source.Inputs, source.Labels, cancellationToken);
+                    (before, after) = (retention.Before, retention.After);
+                }
+            }
+        }
+        var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after);
+        return new EvaluationResult(evidence, championVersion, watch.Elapsed.TotalSeconds);
+    }, cancellationToken);
+
+    /// <summary>
+    /// Evaluates on the run's labels. A model whose labels differ (an older champion trained before a
+    /// class existed) is scored by label name; a class it does not know counts as wrong.
+    /// </summary>
+    private static ModelEvaluation Evaluate(string name, ModelPackage package, Tensor x, Tensor y, IReadOnlyList<string> labels)
+    {
+        var truth = y.ToArray<long>().Select(v => (int)v).ToArray();
+        int[] predicted;
+        double[][]? probabilities = null;
+        var predictions = ModelEvaluator.Predict(package.Model, x);
+        if (package.Manifest.Labels.SequenceEqual(labels))
+        {
+            predicted = predictions.Labels;
+            probabilities = predictions.Probabilities;
+        }
+        else
+        {
+            var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i);
+            // A label the run does not have is scored as a wrong class (any index but the truth).
+            predicted = predictions.Labels.Select((p, i) => index.TryGetValue(package.Manifest.Labels[p], out var mapped) ? mapped : (truth[i] + 1) % labels.Count).ToArray();
+        }
+        var report = ClassificationMetrics.Compute(truth, predicted, labels, probabilities);
+        var interval = Bootstrap.Accuracy(truth, predicted);
+        var correct = truth.Select((t, i) => predicted[i] == t).ToArray();
+        return new ModelEvaluation(name, report, correct, new BootstrapIntervalSummary(interval.Estimate, interval.Lower, interval.Upper, interval.Level));
+    }
+
+    private static TargetData Target(PreparedTensors data, ValidatedDataset meta) => new()
+    {
+        TrainInputs = data.Inputs("train"),
+        TrainLabels = data.Targets("train"),
+        ValidationInputs = data.Inputs("validation").Size(0) > 0 ? data.Inputs("validation") : null,
+        ValidationLabels = data.Targets("validation").Size(0) > 0 ? data.Targets("validation") : null,
+        Labels = data.Labels,
+        Digest = meta.Digest,
+    };
+
+    private async Task<PreparedTensors> LoadTensorsAsync(ValidatedDataset data, CancellationToken cancellationToken)
+    {
+        var key = data.TensorsKey ?? throw new InvalidOperationException("the dataset was not validated successfully; no tensors to train on");
+        var stored = await store.ReadAsync(key, cancellationToken) ?? throw new FileNotFoundException($"prepared tensors {key} are missing from the store");
+        return PreparedTensors.Deserialize(stored.Content.ToArray(), key);
+    }
+}
