@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TransferFunctions.Cli.Hosting;
 using TransferFunctions.Cli.Serve;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Storage;
@@ -20,7 +21,7 @@ public static class ServeCommand
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var urls = new Option<string>("--urls") { Description = "listen URLs, ';'-separated (loopback by default; port 0 picks a free port)", DefaultValueFactory = _ => ServeOptions.DefaultUrls };
-        var store = new Option<string>("--store") { Description = "filesystem store root (datasets/, models/, runs/)", DefaultValueFactory = _ => ServeOptions.DefaultStore };
+        var store = new Option<string>("--store") { Description = $"filesystem store root (datasets/, models/, runs/); default ${LocalPipeline.StoreVariable} or .store", DefaultValueFactory = _ => LocalPipeline.DefaultStoreRoot };
         var maxRuns = new Option<int>("--max-concurrent-runs") { Description = "runs executing at once (runs of one project always go one at a time)", DefaultValueFactory = _ => 2 };
         var keyFile = new Option<string?>("--api-key-file") { Description = "API key file (default: {store}/.tfstore-keys/api-key; created at first start, mode 600)" };
         var rescan = new Option<int>("--rescan-seconds") { Description = "full scan of datasets/ for _READY markers at least this often", DefaultValueFactory = _ => 15 };

@@ -29,7 +29,12 @@ public sealed class ServeCommandTests : IDisposable
             await ServeTestHost.WriteBatchAsync(new Pipeline.Storage.FileSystemObjectStore(_folder.Path), "fashion", "b1", files: 4);
             var runId = ArrivalKeys.RunId("fashion", "b1");
             await ServeTestHost.EventuallyAsync(
-                async () => (await http.GetFromJsonAsync<RunRecord>($"/api/adaptations/{runId}", Pipeline.Storage.StoreJson.Options))?.Status == RunStatus.Completed,
+                async () =>
+                {
+                    var response = await http.GetAsync($"/api/adaptations/{runId}");
+                    return response.IsSuccessStatusCode
+                        && (await response.Content.ReadFromJsonAsync<RunRecord>(Pipeline.Storage.StoreJson.Options))!.Status == RunStatus.Completed;
+                },
                 "the dropped batch's run completes");
         });
         var key = File.ReadAllText(ServeOptions.DefaultApiKeyFile(_folder.Path)).Trim();
@@ -41,6 +46,28 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains($"key file: {ServeOptions.DefaultApiKeyFile(_folder.Path)} (readable by you only)", secondOutput);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ServeOptions.DefaultApiKeyFile(_folder.Path)));
         Assert.DoesNotContain("warning", firstOutput);
+    }
+
+    [Fact]
+    public async Task The_real_pipeline_behind_serve_runs_a_submitted_adaptation_through_the_scheduler()
+    {
+        var options = new ServeOptions(Urls: "http://127.0.0.1:0", StoreDirectory: _folder.Path, MaxConcurrentRuns: 1);
+        RunRecord? final = null;
+
+        await ServeOnceAsync(options, async (http, _) =>
+        {
+            var response = await http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", baseModel = "no-such-base" });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var id = (await response.Content.ReadFromJsonAsync<RunRecord>(Pipeline.Storage.StoreJson.Options))!.InstanceId;
+            await ServeTestHost.EventuallyAsync(
+                async () => (final = await http.GetFromJsonAsync<RunRecord>($"/api/adaptations/{id}", Pipeline.Storage.StoreJson.Options))!.IsTerminal,
+                "the AdaptModel run ends");
+        }, LocalServePipeline.Create);
+
+        Assert.Equal("AdaptModelOrchestrator", final!.Orchestrator);
+        Assert.Equal(RunStatus.Failed, final.Status);
+        Assert.Equal("validate", final.Steps.Single().Name);
+        Assert.Contains("base model 'no-such-base' is neither a package directory nor a registry model", final.Failure!.Message);
     }
 
     [Fact]
@@ -94,12 +121,12 @@ public sealed class ServeCommandTests : IDisposable
             (id, ct) => runner.RunAsync(new SmallAdaptOrchestrator(), id, ct));
     }
 
-    private static async Task<(string Output, string Address)> ServeOnceAsync(ServeOptions options, Func<HttpClient, string, Task> whileRunning)
+    private static async Task<(string Output, string Address)> ServeOnceAsync(ServeOptions options, Func<HttpClient, string, Task> whileRunning, ServePipelineFactory? pipeline = null)
     {
         using var stop = new CancellationTokenSource();
         var output = new StringWriter();
         var ready = new TaskCompletionSource<WebApplication>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serving = ServeCommand.RunAsync(options, SmallPipeline, output, stop.Token, app => ready.SetResult(app));
+        var serving = ServeCommand.RunAsync(options, pipeline ?? SmallPipeline, output, stop.Token, app => ready.SetResult(app));
         var app = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var address = ServeHost.BoundAddresses(app).Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
