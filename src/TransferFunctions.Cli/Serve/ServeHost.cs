@@ -39,6 +39,8 @@ public static class ServeHost
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // transfer serve prints its own start banner (addresses, store, key file).
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
 
         builder.Services.AddSingleton(components);
