@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TransferFunctions.Cli.Commands;
+using TransferFunctions.Cli.Serve;
 
 namespace TransferFunctions.Cli;
 
@@ -17,6 +18,7 @@ public static class Program
             StepCommand.Create(),
             AdaptCommand.Create(),
             EvaluateCommand.Create(),
+            ServeCommand.Create(LocalServePipeline.Create),
         };
         foreach (var c in ApprovalCommands.Create()) root.Subcommands.Add(c);
         return root.Parse(args).InvokeAsync();

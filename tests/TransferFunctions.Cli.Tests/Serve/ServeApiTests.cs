@@ -1,0 +1,383 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using TransferFunctions.Cli.Serve;
+using TransferFunctions.Cli.Tests.TestSupport;
+using TransferFunctions.Pipeline.Orchestration;
+using TransferFunctions.Pipeline.Storage;
+
+namespace TransferFunctions.Cli.Tests.Serve;
+
+/// <summary>The HTTP API of <c>transfer serve</c> end to end: real Kestrel on loopback, real runs.</summary>
+public sealed class ServeApiTests : IAsyncLifetime
+{
+    private readonly TemporaryFolder _folder = new();
+    private ServeTestHost _host = null!;
+
+    private HttpClient Http => _host.Http;
+
+    public async Task InitializeAsync() => _host = await ServeTestHost.StartAsync(_folder.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Health_answers_without_a_key()
+    {
+        var response = await _host.Anonymous.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Every_route_but_health_answers_401_without_the_key_or_with_a_wrong_one()
+    {
+        var routes = new (HttpMethod Method, string Path)[]
+        {
+            (HttpMethod.Get, "/"),
+            (HttpMethod.Post, "/api/adaptations"),
+            (HttpMethod.Get, "/api/adaptations"),
+            (HttpMethod.Get, "/api/adaptations/run-1"),
+            (HttpMethod.Post, "/api/adaptations/run-1/approve"),
+            (HttpMethod.Post, "/api/adaptations/run-1/reject"),
+            (HttpMethod.Post, "/api/adaptations/run-1/cancel"),
+            (HttpMethod.Get, "/api/models"),
+            (HttpMethod.Get, "/api/models/fashion"),
+            (HttpMethod.Post, "/api/models/fashion/rollback"),
+            (HttpMethod.Get, "/runs/run-1/report.html"),
+            (HttpMethod.Get, "/runs/run-1/report.json"),
+            (HttpMethod.Get, "/no/such/route"),
+        };
+        foreach (var (method, path) in routes)
+        {
+            foreach (var key in new string?[] { null, "tfk_wrong", _host.ApiKey + "x", _host.ApiKey[..^1] })
+            {
+                using var request = new HttpRequestMessage(method, path);
+                if (key is not null)
+                {
+                    request.Headers.Add(ApiKeyAuthentication.HeaderName, key);
+                }
+
+                if (method == HttpMethod.Post)
+                {
+                    request.Content = JsonContent.Create(new { project = "fashion" });
+                }
+
+                var response = await _host.Anonymous.SendAsync(request);
+
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} with key '{key}' answered {(int)response.StatusCode}");
+                Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString());
+            }
+        }
+
+        var problem = await (await _host.Anonymous.GetAsync("/api/adaptations")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(ApiKeyAuthentication.HeaderName, problem.GetProperty("detail").GetString());
+        Assert.Empty(await _host.Client.ListRunsAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task Every_route_answers_with_the_key_as_header_or_bearer_token()
+    {
+        var run = await SubmitAndFinishAsync("fashion", "b1", files: 5);
+        var routes = new (HttpMethod Method, string Path, HttpStatusCode Expected)[]
+        {
+            (HttpMethod.Get, "/", HttpStatusCode.OK),
+            (HttpMethod.Get, "/api/adaptations", HttpStatusCode.OK),
+            (HttpMethod.Get, $"/api/adaptations/{run.InstanceId}", HttpStatusCode.OK),
+            (HttpMethod.Get, "/api/models", HttpStatusCode.OK),
+            (HttpMethod.Get, "/api/models/fashion", HttpStatusCode.OK),
+            (HttpMethod.Get, $"/runs/{run.InstanceId}/report.html", HttpStatusCode.OK),
+            (HttpMethod.Get, $"/runs/{run.InstanceId}/report.json", HttpStatusCode.OK),
+            // Authenticated, then refused for what they ask: the run is finished, the model has no former champion.
+            (HttpMethod.Post, $"/api/adaptations/{run.InstanceId}/approve", HttpStatusCode.Conflict),
+            (HttpMethod.Post, $"/api/adaptations/{run.InstanceId}/reject", HttpStatusCode.Conflict),
+            (HttpMethod.Post, $"/api/adaptations/{run.InstanceId}/cancel", HttpStatusCode.Conflict),
+            (HttpMethod.Post, "/api/models/fashion/rollback", HttpStatusCode.Conflict),
+        };
+        foreach (var (method, path, expected) in routes)
+        {
+            foreach (var bearer in new[] { false, true })
+            {
+                using var request = new HttpRequestMessage(method, path);
+                if (bearer)
+                {
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _host.ApiKey);
+                }
+                else
+                {
+                    request.Headers.Add(ApiKeyAuthentication.HeaderName, _host.ApiKey);
+                }
+
+                var response = await _host.Anonymous.SendAsync(request);
+
+                Assert.True(response.StatusCode == expected, $"{method} {path} ({(bearer ? "bearer" : "header")}) answered {(int)response.StatusCode}, expected {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Submitting_returns_202_with_location_and_the_run_promotes_and_reports()
+    {
+        await _host.WriteBatchAsync("fashion", "b1", files: 10, ready: false);
+
+        var response = await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1" });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var created = await ReadAsync<RunRecord>(response);
+        Assert.Equal($"/api/adaptations/{created.InstanceId}", response.Headers.Location!.OriginalString);
+        Assert.Equal("http api", created.Input!.Value.GetProperty("requestedBy").GetString());
+        var finished = await _host.WaitForRunAsync(created.InstanceId);
+        Assert.Equal(RunStatus.Completed, finished.Status);
+
+        var shown = await ReadAsync<RunRecord>(await Http.GetAsync(response.Headers.Location));
+        Assert.Equal(RunStatus.Completed, shown.Status);
+        var decision = shown.Output!.Value.GetProperty("decision");
+        Assert.True(decision.GetProperty("promote").GetBoolean());
+        Assert.Contains("candidate accuracy 0.500 vs champion none", decision.GetProperty("summary").GetString());
+        Assert.Equal(["validate", "train", "evaluate", "promote", "report"], shown.Steps.OrderBy(s => s.Sequence).Select(s => s.Name));
+        var listed = await ReadAsync<RunRecord[]>(await Http.GetAsync("/api/adaptations"));
+        Assert.Equal([created.InstanceId], listed.Select(r => r.InstanceId));
+        Assert.Equal(["fashion"], await ReadAsync<string[]>(await Http.GetAsync("/api/models")));
+        var model = await ReadAsync<JsonElement>(await Http.GetAsync("/api/models/fashion"));
+        Assert.Equal(1, model.GetProperty("champion").GetProperty("version").GetInt32());
+        Assert.Equal(0.5, model.GetProperty("versions")[0].GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
+        var html = await Http.GetAsync($"/runs/{created.InstanceId}/report.html");
+        Assert.Equal("text/html; charset=utf-8", html.Content.Headers.ContentType!.ToString());
+        Assert.Contains($"Report of run {created.InstanceId}", await html.Content.ReadAsStringAsync());
+        Assert.Contains("sandbox", html.Headers.GetValues("Content-Security-Policy").Single());
+        var json = await Http.GetAsync($"/runs/{created.InstanceId}/report.json");
+        Assert.Equal("application/json; charset=utf-8", json.Content.Headers.ContentType!.ToString());
+        Assert.True((await ReadAsync<JsonElement>(json)).GetProperty("decision").GetProperty("promote").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Submitting_twice_with_one_idempotency_key_creates_one_run()
+    {
+        await _host.WriteBatchAsync("fashion", "b1", files: 3, ready: false);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/adaptations") { Content = JsonContent.Create(new { project = "fashion", batch = "b1" }) };
+            request.Headers.Add(AdaptationEndpoints.IdempotencyHeader, "my-run-1");
+            return Http.SendAsync(request);
+        }));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Equal(RunStatus.Completed, (await _host.WaitForRunAsync("my-run-1")).Status);
+        Assert.Equal(["my-run-1"], (await _host.Client.ListRunsAsync().ToListAsync()).Select(r => r.InstanceId));
+        Assert.Equal(1, _host.Steps.ExecutionsOf("my-run-1", SmallPipelineSteps.Validate));
+        Assert.Equal(1, _host.Steps.ExecutionsOf("my-run-1", SmallPipelineSteps.Promote));
+    }
+
+    [Theory]
+    [InlineData("", "The request body is empty")]
+    [InlineData("{}", "Field 'project' is required")]
+    [InlineData("{\"project\": \"\"}", "Field 'project' is required")]
+    [InlineData("{\"projcet\": \"fashion\"}", "'projcet'")]
+    [InlineData("{\"project\": 5}", "at field 'project'")]
+    [InlineData("{\"project\": \"fashion\", \"policy\": {\"minImprovement\": \"lots\"}}", "at field 'policy.minImprovement'")]
+    [InlineData("{\"project\": \"Fashion MNIST\"}", "Field 'project' is invalid: project 'Fashion MNIST' is not a valid name")]
+    [InlineData("{\"project\": ", "not a valid AdaptationRequest")]
+    public async Task A_bad_submission_is_a_400_naming_the_field(string body, string expected)
+    {
+        var response = await Http.PostAsync("/api/adaptations", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Contains(expected, problem.GetProperty("detail").GetString());
+        Assert.Empty(await _host.Client.ListRunsAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_bad_idempotency_key_is_a_400_naming_the_header()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/adaptations") { Content = JsonContent.Create(new { project = "fashion" }) };
+        request.Headers.Add(AdaptationEndpoints.IdempotencyHeader, "../escape");
+
+        var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Header 'Idempotency-Key' is '../escape'", await Detail(response));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/adaptations/no-such-run", 404, "No run 'no-such-run' exists")]
+    [InlineData("POST", "/api/adaptations/no-such-run/approve", 404, "No run 'no-such-run' exists")]
+    [InlineData("POST", "/api/adaptations/no-such-run/reject", 404, "No run 'no-such-run' exists")]
+    [InlineData("POST", "/api/adaptations/no-such-run/cancel", 404, "No run 'no-such-run' exists")]
+    [InlineData("GET", "/api/adaptations/.hidden", 400, "Run id '.hidden' is malformed")]
+    [InlineData("GET", "/api/models/no-such-model", 404, "No model 'no-such-model' is registered")]
+    [InlineData("GET", "/api/models/Bad%20Name", 400, "Model name 'Bad Name' is malformed")]
+    [InlineData("POST", "/api/models/no-such-model/rollback", 404, "No model 'no-such-model' is registered")]
+    [InlineData("GET", "/runs/no-such-run/report.html", 404, "Run 'no-such-run' has no file 'report.html'")]
+    [InlineData("GET", "/runs/no-such-run/journal", 404, "Only report files")]
+    [InlineData("GET", "/runs/no-such-run/.tfstore-secret.json", 400, "reserved for the store's own files")]
+    [InlineData("GET", "/nothing/here", 404, "No route matches GET /nothing/here")]
+    public async Task Unknown_or_malformed_names_get_specific_problems(string method, string path, int status, string expected)
+    {
+        var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(expected, await Detail(response));
+    }
+
+    [Fact]
+    public async Task Approve_and_reject_decide_runs_that_wait_for_approval()
+    {
+        // Two projects: a run waiting for approval holds its project, so a second run of it would wait its turn.
+        await _host.WriteBatchAsync("fashion", "b1", files: 10, ready: false);
+        await _host.WriteBatchAsync("shoes", "b1", files: 10, ready: false);
+        var approved = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", policy = new { requireApproval = true } }));
+        var rejected = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "shoes", batch = "b1", policy = new { requireApproval = true } }));
+        await ServeTestHost.EventuallyAsync(
+            async () => (await _host.Client.GetStatusAsync(approved.InstanceId))!.Status == RunStatus.WaitingForEvent
+                        && (await _host.Client.GetStatusAsync(rejected.InstanceId))!.Status == RunStatus.WaitingForEvent,
+            "both runs wait for approval");
+
+        var approve = await Http.PostAsJsonAsync($"/api/adaptations/{approved.InstanceId}/approve", new { by = "alice" });
+        var reject = await Http.PostAsJsonAsync($"/api/adaptations/{rejected.InstanceId}/reject", new { by = "bob", reason = "not on a Friday" });
+
+        Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, reject.StatusCode);
+        var yes = (await _host.WaitForRunAsync(approved.InstanceId)).Output!.Value.GetProperty("decision");
+        var no = (await _host.WaitForRunAsync(rejected.InstanceId)).Output!.Value.GetProperty("decision");
+        Assert.True(yes.GetProperty("promote").GetBoolean());
+        Assert.EndsWith("approved by alice", yes.GetProperty("summary").GetString());
+        Assert.False(no.GetProperty("promote").GetBoolean());
+        Assert.EndsWith("rejected by bob: not on a Friday", no.GetProperty("summary").GetString());
+        var again = await Http.PostAsync($"/api/adaptations/{approved.InstanceId}/approve", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains($"Run '{approved.InstanceId}' is Completed; there is nothing left to approve", await Detail(again));
+    }
+
+    [Fact]
+    public async Task Cancel_ends_a_waiting_run_with_its_reason()
+    {
+        await _host.WriteBatchAsync("fashion", "b1", files: 10, ready: false);
+        var run = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", policy = new { requireApproval = true } }));
+        await ServeTestHost.EventuallyAsync(async () => (await _host.Client.GetStatusAsync(run.InstanceId))!.Status == RunStatus.WaitingForEvent, "the run waits");
+
+        var response = await Http.PostAsJsonAsync($"/api/adaptations/{run.InstanceId}/cancel", new { reason = "wrong labels" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var final = await _host.WaitForRunAsync(run.InstanceId);
+        Assert.Equal(RunStatus.Canceled, final.Status);
+        Assert.Equal("wrong labels", final.CancellationReason);
+        Assert.Null(await _host.Registry.GetChampionAsync("fashion"));
+    }
+
+    [Fact]
+    public async Task Rollback_returns_the_champion_to_the_previous_version_then_conflicts_without_history()
+    {
+        await SubmitAndFinishAsync("fashion", "b1", files: 5);
+        await SubmitAndFinishAsync("fashion", "b2", files: 20);
+        Assert.Equal(2, (await _host.Registry.GetChampionAsync("fashion"))!.Value.Version);
+
+        var invalid = await Http.PostAsJsonAsync("/api/models/fashion/rollback", new { version = 0 });
+        var rollback = await Http.PostAsJsonAsync("/api/models/fashion/rollback", new { reason = "regression in production" });
+        var again = await Http.PostAsync("/api/models/fashion/rollback", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("Field 'version' is 0", await Detail(invalid));
+        Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+        var alias = await ReadAsync<JsonElement>(rollback);
+        Assert.Equal(1, alias.GetProperty("version").GetInt32());
+        Assert.Equal("rollback from v2: regression in production", alias.GetProperty("reason").GetString());
+        Assert.Equal(1, (await _host.Registry.GetChampionAsync("fashion"))!.Value.Version);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("has no previous champion to roll back to", await Detail(again));
+    }
+
+    [Fact]
+    public async Task Reports_are_served_read_only_with_etags_and_only_report_files()
+    {
+        var run = await SubmitAndFinishAsync("fashion", "b1", files: 5);
+        var first = await Http.GetAsync($"/runs/{run.InstanceId}/report.html");
+        var etag = first.Headers.ETag!;
+
+        var conditional = new HttpRequestMessage(HttpMethod.Get, $"/runs/{run.InstanceId}/report.html");
+        conditional.Headers.IfNoneMatch.Add(etag);
+        var notModified = await Http.SendAsync(conditional);
+        var put = await Http.PutAsync($"/runs/{run.InstanceId}/report.html", new StringContent("<p>defaced</p>"));
+        var journal = await Http.GetAsync($"/runs/{run.InstanceId}/journal");
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal("nosniff", first.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.True(put.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"PUT answered {(int)put.StatusCode}");
+        Assert.Equal(HttpStatusCode.NotFound, journal.StatusCode);
+        Assert.Contains($"Report of run {run.InstanceId}", await (await Http.GetAsync($"/runs/{run.InstanceId}/report.html")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_dashboard_key_moves_from_the_query_into_an_httponly_cookie_good_for_reads_only()
+    {
+        var wrong = await _host.Anonymous.GetAsync("/?key=tfk_wrong");
+        var open = await _host.Anonymous.GetAsync("/?key=" + Uri.EscapeDataString(_host.ApiKey));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("API key needed", await wrong.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.SeeOther, open.StatusCode);
+        Assert.Equal("/", open.Headers.Location!.OriginalString);
+        var cookie = open.Headers.GetValues("Set-Cookie").Single();
+        Assert.StartsWith(ApiKeyAuthentication.CookieName + "=", cookie);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        var cookieHeader = cookie.Split(';')[0];
+
+        var page = new HttpRequestMessage(HttpMethod.Get, "/");
+        page.Headers.Add("Cookie", cookieHeader);
+        var dashboard = await _host.Anonymous.SendAsync(page);
+        var read = new HttpRequestMessage(HttpMethod.Get, "/api/adaptations");
+        read.Headers.Add("Cookie", cookieHeader);
+        var write = new HttpRequestMessage(HttpMethod.Post, "/api/adaptations") { Content = JsonContent.Create(new { project = "fashion" }) };
+        write.Headers.Add("Cookie", cookieHeader);
+
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        var csp = dashboard.Headers.GetValues("Content-Security-Policy").Single();
+        var nonce = csp.Split("'nonce-")[1].Split('\'')[0];
+        var html = await dashboard.Content.ReadAsStringAsync();
+        Assert.Contains($"<script nonce=\"{nonce}\">", html);
+        Assert.DoesNotContain(DashboardPage.NoncePlaceholder, html);
+        Assert.DoesNotContain("://", html);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Anonymous.SendAsync(read)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _host.Anonymous.SendAsync(write)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_the_limit_is_refused()
+    {
+        var huge = "{\"project\":\"fashion\",\"requestedBy\":\"" + new string('x', (int)ServeHost.MaxRequestBodyBytes) + "\"}";
+
+        var response = await Http.PostAsync("/api/adaptations", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(await _host.Client.ListRunsAsync().ToListAsync());
+    }
+
+    private async Task<RunRecord> SubmitAndFinishAsync(string project, string batch, int files)
+    {
+        await _host.WriteBatchAsync(project, batch, files, ready: false);
+        var created = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project, batch }));
+        var run = await _host.WaitForRunAsync(created.InstanceId);
+        Assert.Equal(RunStatus.Completed, run.Status);
+        return run;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonSerializer.Deserialize<T>(text, StoreJson.Options)!;
+    }
+
+    private static async Task<string> Detail(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+}
