@@ -5,7 +5,7 @@ using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Steps;
 using TransferFunctions.Pipeline.Storage;
 
-namespace TransferFunctions.Cli.Tests.Pipeline;
+namespace TransferFunctions.Cli.Tests.Steps;
 
 /// <summary>Steps run in a child `transfer step` process (as a container job would) give what they give in-process.</summary>
 public sealed class ChildProcessStepTests : IDisposable
