@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Torch;
 using TransferFunctions.Torch.Optim;
@@ -24,7 +25,7 @@ public static class EngineBenchmark
         for (var r = 0; r < s.Repeat; r++)
         {
             log.WriteLine($"[bench engine] repeat {r + 1}/{s.Repeat}: our engine ({s.Threads} threads)...");
-            ours.Add(RunOurs(s));
+            ours.Add(await RunOursAsync(s, ct));
             log.WriteLine($"[bench engine]   train {ours[^1].TrainSeconds:F2}s, extract {ours[^1].ExtractSeconds:F2}s, loss {ours[^1].TrainLoss:F4}");
             log.WriteLine($"[bench engine] repeat {r + 1}/{s.Repeat}: PyTorch {PythonPeer.Interpreter}...");
             var peer = await PythonPeer.RunAsync("engine_pytorch.py", new[]
@@ -53,12 +54,21 @@ public static class EngineBenchmark
         };
     }
 
-    private static SideResult RunOurs(Settings s)
+    /// <summary>The first <paramref name="count"/> images of a Fashion-MNIST split as normalized tensors (as the peer loads them).</summary>
+    private static async Task<(Tensor Images, Tensor Labels)> LoadAsync(bool train, int count, CancellationToken ct)
+    {
+        var data = await FashionMnist.LoadAsync(train, cancellationToken: ct);
+        var positions = Enumerable.Range(0, count).ToArray();
+        var labels = positions.Select(p => (long)data.LabelIndex(data.Examples[p].Label)).ToArray();
+        return (InMemoryTensors.Images(data, positions, InputSpec.FashionMnist), torch.FromArray(labels, labels.Length));
+    }
+
+    private static async Task<SideResult> RunOursAsync(Settings s, CancellationToken ct)
     {
         torch.SetNumThreads(s.Threads);
         torch.ManualSeed(0);
-        var (trainX, trainY) = FashionMnistFiles.Load(train: true, s.TrainCount);
-        var (testX, testY) = FashionMnistFiles.Load(train: false, s.ExtractCount);
+        var (trainX, trainY) = await LoadAsync(train: true, s.TrainCount, ct);
+        var (testX, testY) = await LoadAsync(train: false, s.ExtractCount, ct);
         using var _1 = trainX;
         using var _2 = trainY;
         using var _3 = testX;

@@ -8,16 +8,16 @@ namespace TransferFunctions.Pipeline.Service;
 /// </summary>
 /// <param name="Project">The project; also the registered model's name.</param>
 /// <param name="Batch">The batch that triggered the run (null: every ready batch).</param>
-/// <param name="Strategy">Adaptation strategy name, or "auto".</param>
+/// <param name="Strategy">Adaptation strategy name, or "auto"; null: the project's setting, else "auto".</param>
 /// <param name="BaseModel">Base model package (a registry model "name" or "name:vN", or a package directory); null: the embedded default.</param>
 /// <param name="Policy">Promotion rules; null: the project's policy or the default.</param>
 /// <param name="RequestedBy">Who or what asked (trigger, user, API key id), for the record.</param>
-/// <param name="Steps">Training budget in optimizer steps for the candidate and the scratch baseline alike (null: the strategy default).</param>
+/// <param name="Steps">Training budget in optimizer steps for the candidate and the scratch baseline alike (null: the project's setting, else the strategy default).</param>
 /// <param name="Seed">Seed of initialization, shuffling and augmentation.</param>
 public sealed record AdaptationRequest(
     string Project,
     string? Batch = null,
-    string Strategy = "auto",
+    string? Strategy = null,
     string? BaseModel = null,
     PromotionPolicy? Policy = null,
     string? RequestedBy = null,

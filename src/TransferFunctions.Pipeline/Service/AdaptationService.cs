@@ -38,24 +38,28 @@ public sealed class AdaptationService : IAdaptationService
 
     public static string OrchestratorName => nameof(AdaptModelOrchestrator);
 
-    /// <summary>A run id derived from (project, batch), so repeated triggers for one batch name one run.</summary>
-    public static string RunIdFor(string project, string batch) => $"{project}--{batch}";
-
-    /// <summary>Policy stored for a project at <c>projects/{project}/policy.json</c>, or the default.</summary>
-    public async Task<PromotionPolicy> PolicyForAsync(string project, CancellationToken cancellationToken)
+    /// <summary>The project's settings, or none.</summary>
+    public async Task<ProjectSettings> SettingsForAsync(string project, CancellationToken cancellationToken)
     {
-        var stored = await _store.ReadJsonAsync<PromotionPolicy>($"projects/{project}/policy.json", cancellationToken);
-        return stored?.Value ?? PromotionPolicy.Default;
+        var stored = await _store.ReadJsonAsync<ProjectSettings>(ProjectSettings.KeyOf(project), cancellationToken);
+        return stored?.Value ?? new ProjectSettings();
     }
+
+    /// <summary>Stores the project's settings (used by runs submitted afterwards).</summary>
+    public Task SaveSettingsAsync(string project, ProjectSettings settings, CancellationToken cancellationToken) =>
+        _store.WriteJsonAsync(ProjectSettings.KeyOf(ProjectNames.Validate(project)), settings, WriteCondition.Always, cancellationToken);
 
     public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
     {
         ProjectNames.Validate(request.Project);
-        var policy = request.Policy ?? await PolicyForAsync(request.Project, cancellationToken);
-        if (request.Strategy != "auto" && !TransferFunctions.Learning.Strategies.StrategyRegistry.Names.Contains(request.Strategy))
-            throw new ArgumentException($"unknown strategy '{request.Strategy}': use one of {string.Join(", ", TransferFunctions.Learning.Strategies.StrategyRegistry.Names)}");
-        if (request.Steps is <= 0) throw new ArgumentException("steps must be positive");
-        var input = new RunInput(request.Project, request.Batch, request.Strategy, request.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, request.Steps);
+        var settings = await SettingsForAsync(request.Project, cancellationToken);
+        var policy = request.Policy ?? settings.Policy ?? PromotionPolicy.Default;
+        var strategy = request.Strategy ?? settings.Strategy ?? "auto";
+        if (!TransferFunctions.Learning.Strategies.StrategyRegistry.Names.Contains(strategy))
+            throw new ArgumentException($"unknown strategy '{strategy}': use one of {string.Join(", ", TransferFunctions.Learning.Strategies.StrategyRegistry.Names)}");
+        var steps = request.Steps ?? settings.Steps;
+        if (steps is <= 0) throw new ArgumentException("steps must be positive");
+        var input = new RunInput(request.Project, request.Batch, strategy, request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, steps);
         var record = await _runs.CreateRunAsync(OrchestratorName, input, runId, cancellationToken);
         _schedule?.Invoke(record.InstanceId);
         return record;

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TransferFunctions.Cli.Commands;
+using TransferFunctions.Cli.Serve;
+using TransferFunctions.Pipeline.Hosting;
+using TransferFunctions.Pipeline.Service;
+using TransferFunctions.Pipeline.Storage;
+
+namespace TransferFunctions.Cli.Demo;
+
+/// <summary>
+/// The main job on the embedded default, as a user would see it: a local host (`transfer serve`)
+/// runs on an empty store; labeled batches of a new domain (Fashion-MNIST classes 5–9) land in its
+/// arrival area one after another; each starts a run whose steps, decision and reasons are shown,
+/// and the champion's accuracy rises as labels accumulate.
+/// </summary>
+public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter output)
+{
+    public sealed record Settings(string Store, IReadOnlyList<int> LabelsPerClass, int Steps, string Strategy, string Project = "footwear-and-bags");
+
+    public sealed record RunLine(string Batch, string RunId, string Outcome, string Summary, int? Champion, double? ChampionAccuracy, double Seconds);
+
+    public async Task<JsonObject> RunAsync(CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var store = Path.GetFullPath(settings.Store);
+        if (Directory.Exists(store)) Directory.Delete(store, recursive: true);
+        Directory.CreateDirectory(store);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new ServeOptions("http://127.0.0.1:0", store, 1, null, TimeSpan.FromSeconds(2));
+        var host = Task.Run(() => ServeCommand.RunAsync(options, LocalServePipeline.Create, TextWriter.Null, stop.Token,
+            app => started.TrySetResult(ServeHost.BoundAddresses(app).First())), CancellationToken.None);
+        var address = await started.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        var (key, _) = ApiKeyFile.LoadOrCreate(options.ResolvedApiKeyFile);
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        output.WriteLine($"Local host: {address} (dashboard: {address}/?key={Uri.EscapeDataString(key)})");
+        output.WriteLine($"Store:      {store}");
+        output.WriteLine($"Project '{settings.Project}': base = embedded compact ResNet (Fashion-MNIST classes 0-4), target = classes 5-9, strategy {settings.Strategy}, {settings.Steps} steps");
+        await new FileSystemObjectStore(store).WriteJsonAsync(ProjectSettings.KeyOf(settings.Project), new ProjectSettings(settings.Strategy, settings.Steps), WriteCondition.Always, cancellationToken);
+
+        var batches = await TargetDomainBatches.LoadAsync(cancellationToken);
+        var lines = new List<RunLine>();
+        var offset = 0;
+        for (var i = 0; i < settings.LabelsPerClass.Count; i++)
+        {
+            var perClass = settings.LabelsPerClass[i];
+            var batch = $"batch-{i + 1:D2}";
+            output.WriteLine();
+            output.WriteLine($"▶ {batch}: {perClass} new labeled images per class land in datasets/{settings.Project}/{batch}/ ({offset + perClass}/class so far)");
+            await batches.DeliverAsync(store, settings.Project, batch, perClass, offset, cancellationToken);
+            offset += perClass;
+            lines.Add(await FollowAsync(http, batch, cancellationToken));
+        }
+
+        await stop.CancelAsync();
+        await host;
+        var final = lines.LastOrDefault(l => l.Champion is not null);
+        output.WriteLine();
+        output.WriteLine($"Champion accuracy over the runs: {string.Join(" → ", lines.Select(l => l.ChampionAccuracy is { } a ? $"{a:P1}" : "none"))}");
+        output.WriteLine($"Reports: {Path.Combine(store, "runs")}/<run>/report.html · models: {Path.Combine(store, "models", settings.Project)}");
+        return new JsonObject
+        {
+            ["runs"] = lines.Count,
+            ["promoted"] = lines.Count(l => l.Outcome == "promoted"),
+            ["rejected"] = lines.Count(l => l.Outcome != "promoted"),
+            ["champion"] = final?.Champion is { } v ? $"{settings.Project}:v{v}" : null,
+            ["champion_accuracy"] = final?.ChampionAccuracy is { } acc ? Math.Round(acc, 4) : null,
+            ["store"] = store,
+            ["seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
+        };
+    }
+
+    /// <summary>Polls the run through the HTTP API, printing each step as it finishes, then the decision.</summary>
+    private async Task<RunLine> FollowAsync(HttpClient http, string batch, CancellationToken cancellationToken)
+    {
+        var runId = ArrivalKeys.RunId(settings.Project, batch);
+        var watch = Stopwatch.StartNew();
+        var printed = 0;
+        JsonElement run;
+        while (true)
+        {
+            using var response = await http.GetAsync($"/api/adaptations/{runId}", cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                run = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                var steps = run.GetProperty("steps").EnumerateArray().ToList();
+                for (; printed < steps.Count && steps[printed].TryGetProperty("completedAt", out var done) && done.ValueKind != JsonValueKind.Null; printed++)
+                {
+                    var s = steps[printed];
+                    var seconds = (done.GetDateTimeOffset() - s.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
+                    var ok = s.TryGetProperty("succeeded", out var sc) && sc.ValueKind == JsonValueKind.True;
+                    output.WriteLine($"   {(ok ? "✓" : "✗")} {s.GetProperty("name").GetString(),-18} {seconds,6:F1}s");
+                }
+                var status = run.GetProperty("status").GetString();
+                if (status is "Completed" or "Failed" or "Canceled") break;
+            }
+            await Task.Delay(500, cancellationToken);
+        }
+
+        var summary = RunsCommand.Summary(JsonSerializer.Deserialize<TransferFunctions.Pipeline.Orchestration.RunRecord>(run.GetRawText(), StoreJson.Options)!);
+        output.WriteLine($"   ⇒ {summary.Outcome.ToUpperInvariant()}: {summary.Summary ?? summary.Outcome}");
+        foreach (var reason in summary.Reasons) output.WriteLine($"      {reason}");
+        var (champion, accuracy) = await ChampionAsync(http, cancellationToken);
+        output.WriteLine($"   champion: {(champion is null ? "none" : $"v{champion}, test accuracy {accuracy:P2}")} · report: runs/{runId}/report.html");
+        return new RunLine(batch, runId, summary.Outcome, summary.Summary ?? "", champion, accuracy, watch.Elapsed.TotalSeconds);
+    }
+
+    private async Task<(int? Version, double? Accuracy)> ChampionAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/api/models/{settings.Project}", cancellationToken);
+        if (!response.IsSuccessStatusCode) return (null, null);
+        var model = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (!model.TryGetProperty("champion", out var c) || c.ValueKind != JsonValueKind.Object) return (null, null);
+        var version = c.GetProperty("version").GetInt32();
+        var card = model.GetProperty("versions").EnumerateArray().First(v => v.GetProperty("version").GetInt32() == version);
+        return (version, card.GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
+    }
+}
