@@ -13,7 +13,7 @@ namespace TransferFunctions.Pipeline.Tests.Pipeline;
 public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
 {
     private const string Project = "shoes";
-    private const int Steps = 60;
+    private const int Steps = 150;
     private static CancellationToken Ct => CancellationToken.None;
     private readonly TemporaryFolder _folder = new();
 
@@ -23,7 +23,10 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         return (store, new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(_folder.Path, ".tfstore-work") }));
     }
 
-    private static AdaptationRequest Request(string batch) => new(Project, batch, "fine-tune", Steps: Steps);
+    private static AdaptationRequest Request(string batch, int steps = Steps) => new(Project, batch, "fine-tune", Steps: steps);
+
+    /// <summary>Replays only need equal results, not good ones: a small budget keeps them quick.</summary>
+    private const int ReplaySteps = 30;
 
     private static AdaptationResult Result(RunRecord run) =>
         StoreJson.FromElement<AdaptationResult>(run.Output ?? throw new InvalidOperationException($"run {run.InstanceId} has no output ({run.Status}: {run.Failure?.Message})"), "output")!;
@@ -31,7 +34,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     [Fact]
     public async Task First_batch_promotes_a_first_model_with_lineage_and_a_report()
     {
-        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 60);
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 100);
         var (store, steps) = Create();
         var service = new AdaptationService(store, steps.CreateInProcessExecutor());
 
@@ -67,23 +70,24 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     [Fact]
     public async Task Replay_after_a_crash_at_every_step_reaches_the_same_result_without_duplicate_versions()
     {
-        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 40);
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20);
         var (store, steps) = Create();
         // The uninterrupted reference run uses the same data under another project name.
         CopyProject(Project, "clean");
         var clean = new AdaptationService(store, steps.CreateInProcessExecutor());
-        await clean.SubmitAsync(Request("b1") with { Project = "clean" }, "clean-run", Ct);
+        await clean.SubmitAsync(Request("b1", ReplaySteps) with { Project = "clean" }, "clean-run", Ct);
         var reference = Result(await clean.RunAsync("clean-run", Ct));
 
-        var executor = new RecordingStepExecutor(steps.CreateInProcessExecutor());
-        await new AdaptationService(store, executor).SubmitAsync(Request("b1"), "crashy", Ct);
+        var executor = new KillAfterCompletion(steps.CreateInProcessExecutor());
+        await new AdaptationService(store, executor).SubmitAsync(Request("b1", ReplaySteps), "crashy", Ct);
         var crashes = 0;
         RunRecord? final = null;
         while (final is null)
         {
             using var stop = new CancellationTokenSource();
-            executor.RunnerStop = stop;
-            executor.CrashAtExecution = executor.TotalExecutions + 1;
+            // Kill the process the moment a step finishes, before its result is journaled; after a restart
+            // that step runs again, so let it complete and kill at the one after.
+            executor.Arm(stop, executor.Completions + (crashes == 0 ? 1 : 2));
             try
             {
                 final = await new AdaptationService(store, executor).RunAsync("crashy", stop.Token);
@@ -91,7 +95,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
             catch (OperationCanceledException)
             {
                 crashes++;
-                Assert.True(crashes < 20, "the run never finished");
+                Assert.True(crashes < 30, "the run never finished");
             }
         }
 
@@ -132,6 +136,28 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal(1, (await steps.Registry.GetChampionAsync(Project, Ct))!.Value.Version);
         Assert.Single(await steps.Registry.ListVersionsAsync(Project, Ct));
         Assert.Equal(filesBefore, Directory.GetFiles(Path.Combine(_folder.Path, "datasets"), "*", SearchOption.AllDirectories).Length);
+    }
+
+    /// <summary>Stops the runner right after the n-th step completion, throwing the result away (a crash before journaling).</summary>
+    private sealed class KillAfterCompletion(IStepExecutor inner) : IStepExecutor
+    {
+        private CancellationTokenSource? _stop;
+        private int _target, _completions;
+
+        public int Completions => Volatile.Read(ref _completions);
+
+        public void Arm(CancellationTokenSource stop, int target) => (_stop, _target) = (stop, target);
+
+        public async Task<JsonElement> ExecuteAsync(StepInvocation invocation, CancellationToken cancellationToken)
+        {
+            var result = await inner.ExecuteAsync(invocation, cancellationToken);
+            if (Interlocked.Increment(ref _completions) == _target && _stop is { } stop)
+            {
+                await stop.CancelAsync();
+                throw new OperationCanceledException(stop.Token);
+            }
+            return result;
+        }
     }
 
     private void CopyProject(string from, string to)
