@@ -47,7 +47,7 @@ public static class LabelEfficiencyBenchmark
 
     public static IReadOnlyDictionary<int, AdaptationBudget> Budgets(IEnumerable<int> ks) => ks.ToDictionary(k => k, Budget);
 
-    public sealed record Settings(string BasePath, string OutputDirectory, bool Quick, IReadOnlyList<int>? K = null, IReadOnlyList<string>? Methods = null, int? Seeds = null, string DataDirectory = FashionMnist.DefaultDirectory);
+    public sealed record Settings(string BasePath, string OutputDirectory, bool Quick, IReadOnlyList<int>? K = null, IReadOnlyList<string>? Methods = null, int? Seeds = null, bool Progress = false, string DataDirectory = FashionMnist.DefaultDirectory);
 
     public sealed record RunResult(string Method, int K, int Seed, double TestAccuracy, double? ValidationAccuracy, double Seconds, string? Chosen);
 
@@ -88,7 +88,7 @@ public static class LabelEfficiencyBenchmark
                 foreach (var method in methods)
                 {
                     var watch = Stopwatch.StartNew();
-                    var context = new AdaptationContext { Base = basePackage, Data = data, Seed = seed, Budget = budget };
+                    var context = new AdaptationContext { Base = basePackage, Data = data, Seed = seed, Budget = budget, Callbacks = s.Progress ? [new Console.ConsoleProgress()] : [] };
                     using var outcome = StrategyRegistry.Create(method).Adapt(context, ct);
                     var accuracy = ModelEvaluator.Accuracy(outcome.Model.Model, testX, testY, cancellationToken: ct);
                     var chosen = outcome.Model.Manifest.Training.GetValueOrDefault("chosen_strategy");

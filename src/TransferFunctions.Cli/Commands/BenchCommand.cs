@@ -29,9 +29,10 @@ public static class BenchCommand
         var ks = new Option<int[]>("--k") { Description = "labels per class to run (default: 1 5 10 50 100 600 6000)", AllowMultipleArgumentsPerToken = true };
         var methods = new Option<string[]>("--methods") { Description = "methods to run (default: linear-probe fine-tune scratch auto)", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int?>("--seeds") { Description = "seeds per k (default: 3 for k <= 100, else 1)" };
+        var progress = new Option<bool>("--progress") { Description = "show each training phase's progress" };
         var labelEfficiency = new Command("label-efficiency", "Accuracy vs labels per class on Fashion-MNIST 5-9: linear-probe, fine-tune, scratch, auto.")
         {
-            quick, basePath, output, ks, methods, seeds, threads,
+            quick, basePath, output, ks, methods, seeds, threads, progress,
         };
         labelEfficiency.SetAction(async (parse, ct) =>
         {
@@ -39,7 +40,7 @@ public static class BenchCommand
             var k = parse.GetValue(ks);
             var m = parse.GetValue(methods);
             var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, parse.GetValue(output)!, parse.GetValue(quick),
-                k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds));
+                k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds), parse.GetValue(progress));
             var result = await Task.Run(() => LabelEfficiencyBenchmark.RunAsync(settings, System.Console.Error, ct), ct);
             JsonOutput.WriteLastLine(result);
             return 0;
