@@ -9,8 +9,8 @@ public static class DemoCommand
     public static Command Create()
     {
         var store = new Option<string>("--store") { Description = "demo store directory (emptied first)", DefaultValueFactory = _ => Path.Combine(".tf", "demo-store") };
-        var labels = new Option<string>("--labels") { Description = "new labeled images per class in each batch, comma-separated", DefaultValueFactory = _ => "10,40,200" };
-        var steps = new Option<int>("--steps") { Description = "training steps per model (candidate and scratch baseline)", DefaultValueFactory = _ => 300 };
+        var labels = new Option<string>("--labels") { Description = "new labeled images per class in each batch, comma-separated", DefaultValueFactory = _ => "30,70,200" };
+        var steps = new Option<int>("--steps") { Description = "training steps per model (candidate and scratch baseline)", DefaultValueFactory = _ => 150 };
         var strategy = new Option<string>("--strategy") { Description = "adaptation strategy", DefaultValueFactory = _ => "fine-tune" };
         var command = new Command("demo", "Run the pipeline on the embedded default: batches of a new domain arrive at a local host; watch runs promote or reject.")
         {

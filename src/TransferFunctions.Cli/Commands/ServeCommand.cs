@@ -38,7 +38,7 @@ public static class ServeCommand
     }
 
     /// <summary>Runs the host until <paramref name="cancellationToken"/> is cancelled (Ctrl+C); <paramref name="started"/> sees the running app.</summary>
-    public static async Task<int> RunAsync(ServeOptions options, ServePipelineFactory pipeline, TextWriter output, CancellationToken cancellationToken, Action<WebApplication>? started = null)
+    public static async Task<int> RunAsync(ServeOptions options, ServePipelineFactory pipeline, TextWriter output, CancellationToken cancellationToken, Action<WebApplication>? started = null, LogLevel minimumLogLevel = LogLevel.Information)
     {
         if (options.MaxConcurrentRuns < 1)
         {
@@ -64,7 +64,7 @@ public static class ServeCommand
             return UsageExitCode;
         }
 
-        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
+        using var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(minimumLogLevel).AddSimpleConsole(console =>
         {
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss ";

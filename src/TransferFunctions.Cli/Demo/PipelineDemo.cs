@@ -33,7 +33,7 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
         var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new ServeOptions("http://127.0.0.1:0", store, 1, null, TimeSpan.FromSeconds(2));
         var host = Task.Run(() => ServeCommand.RunAsync(options, LocalServePipeline.Create, TextWriter.Null, stop.Token,
-            app => started.TrySetResult(ServeHost.BoundAddresses(app).First())), CancellationToken.None);
+            app => started.TrySetResult(ServeHost.BoundAddresses(app).First()), Microsoft.Extensions.Logging.LogLevel.Warning), CancellationToken.None);
         var address = await started.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         var (key, _) = ApiKeyFile.LoadOrCreate(options.ResolvedApiKeyFile);
         using var http = new HttpClient { BaseAddress = new Uri(address) };
