@@ -43,7 +43,7 @@ public static class PromotionJudge
 
             verdicts.Add(ClassRegression(policy, cand, champ.Report));
         }
-        else if (e.LinearProbe is { } probe)
+        else if (e.LinearProbe is { } probe && policy.FirstModelMustBeatLinearProbe)
         {
             var gain = cand.Accuracy - probe.Report.Accuracy;
             verdicts.Add(new RuleVerdict(BeatsLinearProbe, gain >= 0,

@@ -19,6 +19,9 @@ public sealed record PromotionPolicy
     /// <summary>The candidate must beat the from-scratch baseline by at least this much, else the run reports negative transfer.</summary>
     public double MinGainOverScratch { get; init; } = 0.0;
 
+    /// <summary>A project's first model must be at least as good as the base model's linear probe.</summary>
+    public bool FirstModelMustBeatLinearProbe { get; init; } = true;
+
     /// <summary>Source-task accuracy after adaptation must stay at or above this fraction of the base's (null: rule off).</summary>
     public double? RetentionFloor { get; init; }
 

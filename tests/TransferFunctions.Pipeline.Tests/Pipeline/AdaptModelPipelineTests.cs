@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TransferFunctions.Pipeline.Orchestration;
+using TransferFunctions.Pipeline.Promotion;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Steps;
@@ -31,22 +32,28 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     private static AdaptationResult Result(RunRecord run) =>
         StoreJson.FromElement<AdaptationResult>(run.Output ?? throw new InvalidOperationException($"run {run.InstanceId} has no output ({run.Status}: {run.Failure?.Message})"), "output")!;
 
+    /// <summary>
+    /// Learning quality is proven in the learning tests; here the quality rules are relaxed so the run
+    /// must promote, and the test checks what promotion does: version, champion, card, report.
+    /// </summary>
+    private static readonly PromotionPolicy Lenient = PromotionPolicy.Default with { MinGainOverScratch = -1, FirstModelMustBeatLinearProbe = false };
+
     [Fact]
     public async Task First_batch_promotes_a_first_model_with_lineage_and_a_report()
     {
-        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 100);
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 40);
         var (store, steps) = Create();
         var service = new AdaptationService(store, steps.CreateInProcessExecutor());
 
-        var created = await service.SubmitAsync(Request("b1"), "run-1", Ct);
+        var created = await service.SubmitAsync(Request("b1", ReplaySteps) with { Policy = Lenient }, "run-1", Ct);
         var run = await service.RunAsync(created.InstanceId, Ct);
 
         Assert.Equal(RunStatus.Completed, run.Status);
         var result = Result(run);
         Assert.True(result.Outcome == "promoted", $"{result.Outcome}: {string.Join("; ", result.Reasons)}");
         Assert.Equal(1, result.Version);
-        Assert.Contains(result.Decision!.Verdicts, v => v.Rule == "beats-scratch" && v.Passed);
-        Assert.Contains(result.Decision.Verdicts, v => v.Rule == "beats-linear-probe");
+        var scratchRule = Assert.Single(result.Decision!.Verdicts, v => v.Rule == "beats-scratch");
+        Assert.Equal(result.CandidateAccuracy!.Value - scratchRule.Numbers["scratch_accuracy"], scratchRule.Numbers["gain"], 9);
         Assert.Equal(StepNames.All.Order(StringComparer.Ordinal), run.Steps.Select(s => s.Name).Order(StringComparer.Ordinal));
 
         var champion = await steps.Registry.GetChampionAsync(Project, Ct);

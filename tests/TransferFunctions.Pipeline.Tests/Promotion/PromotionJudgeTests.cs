@@ -60,6 +60,17 @@ public sealed class PromotionJudgeTests
     }
 
     [Fact]
+    public void Linear_probe_rule_can_be_turned_off_for_first_models()
+    {
+        var evidence = new EvaluationEvidence(Model("candidate", Range(0, 20)), null, Model("scratch", Range(0, 40)), Model("probe", Range(0, 10)), null, null);
+
+        var decision = PromotionJudge.Decide(PromotionPolicy.Default with { FirstModelMustBeatLinearProbe = false }, evidence);
+
+        Assert.True(decision.Promote, decision.Summary);
+        Assert.DoesNotContain(decision.Verdicts, v => v.Rule == PromotionJudge.BeatsLinearProbe);
+    }
+
+    [Fact]
     public void Candidate_significantly_better_than_champion_is_promoted()
     {
         // Champion wrong on 0..39 (80%), candidate wrong on 0..9 (95%): b = 0, c = 30, p = 2·0.5^30.
