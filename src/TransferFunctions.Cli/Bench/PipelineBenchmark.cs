@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TransferFunctions.Cli.Demo;
+using TransferFunctions.Learning.Data;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Steps;
@@ -22,7 +22,7 @@ public static class PipelineBenchmark
         var root = Path.Combine(Path.GetTempPath(), "tf-bench-pipeline-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var batches = await TargetDomainBatches.LoadAsync(ct);
+            var batches = await FashionMnistTargetBatches.LoadAsync(ct);
             await batches.DeliverAsync(root, "bench", "b1", s.PerClass, 0, ct);
             var store = new FileSystemObjectStore(root);
             var steps = new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(root, ".tfstore-work") });

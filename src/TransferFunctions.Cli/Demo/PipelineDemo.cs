@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TransferFunctions.Cli.Commands;
 using TransferFunctions.Cli.Serve;
+using TransferFunctions.Learning.Data;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Storage;
@@ -18,7 +19,7 @@ namespace TransferFunctions.Cli.Demo;
 /// </summary>
 public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter output)
 {
-    public sealed record Settings(string Store, IReadOnlyList<int> LabelsPerClass, int Steps, string Strategy, string Project = "footwear-and-bags");
+    public sealed record Settings(string Store, IReadOnlyList<int> LabelsPerClass, int Steps, string Strategy, int HoldoutPerClass, string Project = "footwear-and-bags");
 
     public sealed record RunLine(string Batch, string RunId, string Outcome, string Summary, int? Champion, double? ChampionAccuracy, double Seconds);
 
@@ -44,7 +45,7 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
         output.WriteLine($"Project '{settings.Project}': base = embedded compact ResNet (Fashion-MNIST classes 0-4), target = classes 5-9, strategy {settings.Strategy}, {settings.Steps} steps");
         await new FileSystemObjectStore(store).WriteJsonAsync(ProjectSettings.KeyOf(settings.Project), new ProjectSettings(settings.Strategy, settings.Steps), WriteCondition.Always, cancellationToken);
 
-        var batches = await TargetDomainBatches.LoadAsync(cancellationToken);
+        var batches = await FashionMnistTargetBatches.LoadAsync(cancellationToken);
         var lines = new List<RunLine>();
         var offset = 0;
         for (var i = 0; i < settings.LabelsPerClass.Count; i++)
@@ -52,8 +53,10 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
             var perClass = settings.LabelsPerClass[i];
             var batch = $"batch-{i + 1:D2}";
             output.WriteLine();
-            output.WriteLine($"▶ {batch}: {perClass} new labeled images per class land in datasets/{settings.Project}/{batch}/ ({offset + perClass}/class so far)");
-            await batches.DeliverAsync(store, settings.Project, batch, perClass, offset, cancellationToken);
+            var holdout = i == 0 ? settings.HoldoutPerClass : 0;
+            output.WriteLine($"▶ {batch}: {perClass} new labeled images per class land in datasets/{settings.Project}/{batch}/ ({offset + perClass}/class so far)"
+                + (holdout > 0 ? $", with a held-out test set of {holdout}/class (split=test)" : ""));
+            await batches.DeliverAsync(store, settings.Project, batch, perClass, offset, cancellationToken, holdout);
             offset += perClass;
             lines.Add(await FollowAsync(http, batch, cancellationToken));
         }

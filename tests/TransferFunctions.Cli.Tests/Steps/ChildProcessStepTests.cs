@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TransferFunctions.Cli.Demo;
+using TransferFunctions.Learning.Data;
 using TransferFunctions.Cli.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Steps;
@@ -18,7 +18,7 @@ public sealed class ChildProcessStepTests : IDisposable
     [Fact]
     public async Task Validate_step_in_a_child_process_matches_the_in_process_result_and_is_idempotent()
     {
-        var batches = await TargetDomainBatches.LoadAsync(CancellationToken.None);
+        var batches = await FashionMnistTargetBatches.LoadAsync(CancellationToken.None);
         await batches.DeliverAsync(_root, "shoes", "b1", perClass: 8, offset: 0, CancellationToken.None);
         var inProcess = new LocalPipeline(_root);
         var child = new LocalPipeline(_root, StepIsolation.ChildProcess);
