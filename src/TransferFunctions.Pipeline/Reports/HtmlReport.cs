@@ -14,7 +14,7 @@ public static class HtmlReport
         var h = new StringBuilder();
         h.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Run ").Append(E(r.RunId)).Append("</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}")
-            .Append("table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left}.pass{color:#17653a}.fail{color:#b3261e}")
+            .Append("table{border-collapse:collapse;max-width:100%}td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top;overflow-wrap:anywhere}.pass{color:#17653a}.fail{color:#b3261e}")
             .Append(".badge{display:inline-block;padding:.2rem .6rem;border-radius:.3rem;color:#fff}.promoted{background:#17653a}.rejected{background:#b3261e}.other{background:#666}")
             .Append(".plots{display:flex;flex-wrap:wrap;gap:1rem}code{background:#f4f4f4;padding:0 .2rem}</style></head><body>");
         var badge = r.Outcome == "promoted" ? "promoted" : r.Outcome.StartsWith("rejected", StringComparison.Ordinal) || r.Outcome == "invalid-data" ? "rejected" : "other";
