@@ -25,7 +25,10 @@ public static class AdaptCommand
         var data = new Option<string>("--data") { Description = "dataset: image folder, folder with manifest.csv/.jsonl, or a manifest file", Required = true };
         var basePath = new Option<string>("--base") { Description = "base model package directory", DefaultValueFactory = _ => DefaultBase() };
         var strategy = new Option<string>("--strategy") { Description = $"one of: {string.Join(", ", StrategyRegistry.Names)}", DefaultValueFactory = _ => "auto" };
-        var output = new Option<string>("--output", "-o") { Description = "directory for the adapted package", Required = true };
+        var output = new Option<string?>("--output", "-o") { Description = "directory for the adapted package (direct mode)" };
+        var project = new Option<string?>("--project") { Description = "run the whole durable pipeline for this project: the data becomes a batch in --store, the candidate is judged and promoted or rejected" };
+        var store = CommonOptions.Store();
+        var batchName = new Option<string?>("--batch") { Description = "batch name in pipeline mode (default: cli-<timestamp>)" };
         var steps = new Option<int>("--steps") { Description = "optimizer steps of the main training phase", DefaultValueFactory = _ => AdaptationBudget.Default.Steps };
         var batch = new Option<int>("--batch-size") { Description = "mini-batch size", DefaultValueFactory = _ => AdaptationBudget.Default.BatchSize };
         var seed = new Option<int>("--seed") { Description = "seed of initialization, shuffling and augmentation", DefaultValueFactory = _ => 0 };
@@ -33,11 +36,24 @@ public static class AdaptCommand
         var cache = new Option<string?>("--feature-cache") { Description = "folder caching frozen-backbone features between runs" };
         var command = new Command("adapt", "Adapt a base model to a labeled dataset with a strategy; evaluate on the test split; write the package.")
         {
-            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache,
+            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName,
         };
-        command.SetAction((parse, ct) => RunAsync(new Request(parse.GetValue(data)!, parse.GetValue(basePath)!, parse.GetValue(strategy)!, parse.GetValue(output)!,
+        command.SetAction((parse, ct) => parse.GetValue(project) is { } p
+            ? PipelineAdapt.RunAsync(new PipelineAdapt.Request(p, parse.GetValue(data)!, parse.GetValue(store)!, parse.GetValue(batchName),
+                parse.GetResult(strategy) is null || parse.GetResult(strategy)!.Implicit ? null : parse.GetValue(strategy),
+                parse.GetResult(basePath) is null || parse.GetResult(basePath)!.Implicit ? null : parse.GetValue(basePath),
+                parse.GetResult(steps) is null || parse.GetResult(steps)!.Implicit ? null : parse.GetValue(steps), parse.GetValue(seed)), ct)
+            : parse.GetValue(output) is null
+                ? Task.FromResult(MissingMode())
+                : RunAsync(new Request(parse.GetValue(data)!, parse.GetValue(basePath)!, parse.GetValue(strategy)!, parse.GetValue(output)!,
             new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache)), ct));
         return command;
+    }
+
+    private static int MissingMode()
+    {
+        System.Console.Error.WriteLine("error: give --output DIR (train and write a package) or --project NAME (run the durable pipeline into --store)");
+        return 2;
     }
 
     public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache);

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TransferFunctions.Cli.Commands;
+using TransferFunctions.Cli.Console;
+using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Cli.Serve;
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Pipeline.Hosting;
@@ -84,31 +86,21 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
     {
         var runId = ArrivalKeys.RunId(settings.Project, batch);
         var watch = Stopwatch.StartNew();
-        var printed = 0;
-        JsonElement run;
+        var progress = new RunProgress(output);
+        RunRecord run;
         while (true)
         {
             using var response = await http.GetAsync($"/api/adaptations/{runId}", cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                run = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-                var steps = run.GetProperty("steps").EnumerateArray().ToList();
-                for (; printed < steps.Count && steps[printed].TryGetProperty("completedAt", out var done) && done.ValueKind != JsonValueKind.Null; printed++)
-                {
-                    var s = steps[printed];
-                    var seconds = (done.GetDateTimeOffset() - s.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
-                    var ok = s.TryGetProperty("succeeded", out var sc) && sc.ValueKind == JsonValueKind.True;
-                    output.WriteLine($"   {(ok ? "✓" : "✗")} {s.GetProperty("name").GetString(),-18} {seconds,6:F1}s");
-                }
-                var status = run.GetProperty("status").GetString();
-                if (status is "Completed" or "Failed" or "Canceled") break;
+                run = (await response.Content.ReadFromJsonAsync<RunRecord>(StoreJson.Options, cancellationToken))!;
+                progress.Update(run);
+                if (run.IsTerminal) break;
             }
             await Task.Delay(500, cancellationToken);
         }
 
-        var summary = RunsCommand.Summary(JsonSerializer.Deserialize<TransferFunctions.Pipeline.Orchestration.RunRecord>(run.GetRawText(), StoreJson.Options)!);
-        output.WriteLine($"   ⇒ {summary.Outcome.ToUpperInvariant()}: {summary.Summary ?? summary.Outcome}");
-        foreach (var reason in summary.Reasons) output.WriteLine($"      {reason}");
+        var summary = progress.Finish(run);
         var (champion, accuracy) = await ChampionAsync(http, cancellationToken);
         output.WriteLine($"   champion: {(champion is null ? "none" : $"v{champion}, test accuracy {accuracy:P2}")} · report: runs/{runId}/report.html");
         return new RunLine(batch, runId, summary.Outcome, summary.Summary ?? "", champion, accuracy, watch.Elapsed.TotalSeconds);
