@@ -111,30 +111,21 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
 
     private static async Task<PreparedTensors> DecodeAsync(DatasetDescription data, InputSpec spec, CancellationToken cancellationToken)
     {
-        var labelIndex = data.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => (long)x.i);
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var split in PreparedTensors.Splits)
+        try
         {
-            var items = data.Examples.Where(e => SplitName(e.Split) == split).OrderBy(e => e.ContentHash, StringComparer.Ordinal).ToList();
-            var inputs = new List<Tensor>(items.Count);
-            try
+            foreach (var split in PreparedTensors.Splits)
             {
-                foreach (var e in items)
-                {
-                    var bytes = await ExampleContent.ReadAsync(data, e, cancellationToken);
-                    using var scope = torch.NewDisposeScope();
-                    var hwc = Images.Decode(bytes, maxPixels: long.MaxValue);
-                    inputs.Add(scope.MoveToOuter(Preprocessing.ToModelInput(hwc.Unsqueeze(0), spec)).DetachFromDisposeScope());
-                }
-                tensors[$"{split}_x"] = inputs.Count > 0
-                    ? torch.Cat(inputs).DetachFromDisposeScope()
-                    : torch.Zeros(new long[] { 0, spec.Channels, spec.Height, spec.Width }).DetachFromDisposeScope();
-                tensors[$"{split}_y"] = torch.FromArray(items.Select(e => labelIndex[e.Label]).ToArray(), items.Count).DetachFromDisposeScope();
+                // Content-hash order: the same data gives the same tensors whatever the file names.
+                var items = data.Examples.Where(e => SplitName(e.Split) == split).OrderBy(e => e.ContentHash, StringComparer.Ordinal).ToList();
+                tensors[$"{split}_x"] = (await DatasetTensors.ImagesAsync(data, items, spec, cancellationToken)).DetachFromDisposeScope();
+                tensors[$"{split}_y"] = DatasetTensors.Labels(items, data.Labels).DetachFromDisposeScope();
             }
-            finally
-            {
-                foreach (var t in inputs) t.Dispose();
-            }
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
         }
         return new PreparedTensors(tensors, data.Labels);
     }
