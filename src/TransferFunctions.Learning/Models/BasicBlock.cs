@@ -24,9 +24,9 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor input)
     {
-        var o = Functional.ReluInPlace(_bn1.Forward(_conv1.Forward(input)));
-        o = _bn2.Forward(_conv2.Forward(o));
-        var identity = _downsample?.Forward(input) ?? input;
-        return Functional.ReluInPlace(o.AddInPlace(identity));
+        // Each intermediate handle is released as soon as it is consumed (autograd keeps what it needs
+        // natively), so activations are freed and reused like in PyTorch instead of waiting for a scope.
+        var o = Layers.Chain(input, _conv1.Forward, _bn1.Forward, Functional.ReluInPlace, _conv2.Forward, _bn2.Forward);
+        return Layers.AddResidualAndRelu(o, input, _downsample);
     }
 }

@@ -27,10 +27,8 @@ public sealed class Bottleneck : Module
 
     public override Tensor Forward(Tensor input)
     {
-        var o = Functional.ReluInPlace(_bn1.Forward(_conv1.Forward(input)));
-        o = Functional.ReluInPlace(_bn2.Forward(_conv2.Forward(o)));
-        o = _bn3.Forward(_conv3.Forward(o));
-        var identity = _downsample?.Forward(input) ?? input;
-        return Functional.ReluInPlace(o.AddInPlace(identity));
+        var o = Layers.Chain(input, _conv1.Forward, _bn1.Forward, Functional.ReluInPlace, _conv2.Forward, _bn2.Forward, Functional.ReluInPlace,
+            _conv3.Forward, _bn3.Forward);
+        return Layers.AddResidualAndRelu(o, input, _downsample);
     }
 }

@@ -77,13 +77,18 @@ public sealed class ResNet : Module
     /// <summary>Pooled backbone features [N, FeatureDimension].</summary>
     public Tensor Features(Tensor input)
     {
-        var x = Functional.ReluInPlace(_bn1.Forward(_conv1.Forward(input)));
-        if (Spec.ImageNetStem) x = Functional.MaxPool2d(x, 3, 2, 1);
-        foreach (var stage in _stages) x = stage.Forward(x);
-        return Functional.AdaptiveAvgPool2d(x, 1, 1).Flatten(1);
+        var x = Layers.Chain(input, _conv1.Forward, _bn1.Forward, Functional.ReluInPlace);
+        if (Spec.ImageNetStem) x = Layers.Then(x, t => Functional.MaxPool2d(t, 3, 2, 1));
+        foreach (var stage in _stages) x = Layers.Then(x, stage.Forward);
+        x = Layers.Then(x, t => Functional.AdaptiveAvgPool2d(t, 1, 1));
+        return Layers.Then(x, t => t.Flatten(1));
     }
 
-    public override Tensor Forward(Tensor input) => Head.Forward(Features(input));
+    public override Tensor Forward(Tensor input)
+    {
+        using var features = Features(input);
+        return Head.Forward(features);
+    }
 
     /// <summary>Replaces the head with a fresh one for <paramref name="classes"/> outputs (the old one is disposed).</summary>
     public Module ReplaceHead(int classes, int hiddenUnits = 0)

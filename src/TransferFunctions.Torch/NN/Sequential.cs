@@ -37,7 +37,7 @@ public sealed class Sequential : Module
         for (var i = 1; i < _layers.Count; i++)
         {
             var next = _layers[i].Forward(x);
-            if (DisposeScope.Current is null) x.Dispose();
+            if (!ReferenceEquals(next, x)) x.Dispose();
             x = next;
         }
         return x;
