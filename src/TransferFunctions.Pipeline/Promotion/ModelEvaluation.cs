@@ -7,6 +7,3 @@ namespace TransferFunctions.Pipeline.Promotion;
 /// split's order so two models can be compared pairwise (McNemar).
 /// </summary>
 public sealed record ModelEvaluation(string Model, ClassificationReport Report, bool[] Correct, BootstrapIntervalSummary? AccuracyInterval = null);
-
-/// <summary>A 95% (or other level) interval around an estimate.</summary>
-public sealed record BootstrapIntervalSummary(double Estimate, double Lower, double Upper, double Level);

@@ -2,6 +2,3 @@ namespace TransferFunctions.Pipeline.Steps;
 
 /// <summary>A model trained by a step and staged in the run's folder (not registered): weights + model.json under <see cref="StagedPrefix"/>.</summary>
 public sealed record TrainedModel(string Role, string Strategy, string StagedPrefix, string WeightsDigest, IReadOnlyDictionary<string, string> Hyperparameters, IReadOnlyList<string> Notes, IReadOnlyList<EpochPoint> Curve, double Seconds);
-
-/// <summary>One epoch of a training curve, for the report's plots.</summary>
-public sealed record EpochPoint(string Phase, int Epoch, double TrainLoss, double? ValidationAccuracy);
