@@ -1,5 +1,3 @@
-using TransferFunctions.Learning.Metrics;
-
 namespace TransferFunctions.Pipeline.Promotion;
 
 /// <summary>A 95% (or other level) interval around an estimate.</summary>
