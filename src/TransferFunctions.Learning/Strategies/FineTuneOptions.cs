@@ -21,10 +21,10 @@ public sealed record FineTuneOptions
     public int TopStages { get; init; } = 2;
 
     /// <summary>Peak learning rate of the heads; the stage k below the head gets this · <see cref="LayerDecay"/>^k.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = 2e-3;
 
     /// <summary>Factor between the learning rates of adjacent stages (discriminative fine-tuning).</summary>
-    public double LayerDecay { get; init; } = 0.5;
+    public double LayerDecay { get; init; } = 0.7;
 
     /// <summary>Decoupled weight decay (AdamW); 0 when L2-SP is on, which already regularizes toward the pretrained weights.</summary>
     public double WeightDecay { get; init; } = 1e-4;
