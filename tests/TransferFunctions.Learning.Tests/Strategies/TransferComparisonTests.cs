@@ -9,28 +9,39 @@ namespace TransferFunctions.Learning.Tests.Strategies;
 [Collection(FashionCollection.Name)]
 public sealed class TransferComparisonTests(FashionFixture fixture)
 {
+    /// <summary>
+    /// One draw of 10 images per class is noisy (a from-scratch net got 85% on one draw and 78% on
+    /// average in the label-efficiency bench), so the claim is checked on the mean of two draws: never
+    /// negative transfer on a draw, and at least 3 points better on average.
+    /// </summary>
     [Fact]
     public void Fine_tune_beats_scratch_at_ten_labels_per_class()
     {
-        using var target = fixture.Target(perClass: 10, validationPerClass: 0);
         var (testX, testY) = fixture.TargetTest(perClass: 200);
         using var _x = testX;
         using var _y = testY;
         var budget = new AdaptationBudget { Steps = 120, BatchSize = 50, ValidationRounds = 4 };
-        EvaluationResult Run(string name)
+        var margins = new List<double>();
+        foreach (var draw in new[] { 0, 1 })
         {
-            using var outcome = StrategyRegistry.Create(name).Adapt(new AdaptationContext { Base = fixture.Base, Data = target.Data, Budget = budget, Seed = 3 });
-            return ModelEvaluator.Evaluate(outcome.Model, testX, testY);
+            using var target = fixture.Target(perClass: 10, validationPerClass: 0, seed: draw);
+            EvaluationResult Run(string name)
+            {
+                using var outcome = StrategyRegistry.Create(name).Adapt(new AdaptationContext { Base = fixture.Base, Data = target.Data, Budget = budget, Seed = 3 });
+                return ModelEvaluator.Evaluate(outcome.Model, testX, testY);
+            }
+
+            var fineTune = Run("fine-tune");
+            var scratch = Run("scratch");
+            var check = TransferAnalysis.NegativeTransfer(fineTune, scratch);
+
+            Assert.False(check.IsNegative, $"draw {draw}: {check.Explanation}");
+            Assert.Equal(1000, check.Comparison.McNemar.OnlyACorrect + check.Comparison.McNemar.OnlyBCorrect
+                + fineTune.Correct().Zip(scratch.Correct()).Count(p => p.First == p.Second));
+            margins.Add(fineTune.Accuracy - scratch.Accuracy);
         }
 
-        var fineTune = Run("fine-tune");
-        var scratch = Run("scratch");
-        var check = TransferAnalysis.NegativeTransfer(fineTune, scratch);
-
-        Assert.False(check.IsNegative, check.Explanation);
-        Assert.True(fineTune.Accuracy > scratch.Accuracy + 0.03, check.Explanation);
-        Assert.Equal(1000, check.Comparison.McNemar.OnlyACorrect + check.Comparison.McNemar.OnlyBCorrect
-            + fineTune.Correct().Zip(scratch.Correct()).Count(p => p.First == p.Second));
+        Assert.True(margins.Average() > 0.03, $"fine-tune − scratch per draw: {string.Join(", ", margins.Select(m => $"{m * 100:+0.0;-0.0} pts"))}");
     }
 
     [Fact]
