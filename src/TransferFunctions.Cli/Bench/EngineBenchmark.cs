@@ -108,10 +108,7 @@ public static class EngineBenchmark
             using (torch.NewDisposeScope()) model.Features(testX.Slice(0, 0, s.BatchSize));
             watch.Restart();
             using var scope = torch.NewDisposeScope();
-            var parts = new List<Tensor>();
-            for (long i = 0; i < s.ExtractCount; i += s.BatchSize)
-                parts.Add(model.Features(testX.Slice(0, i, Math.Min(s.ExtractCount, i + s.BatchSize))));
-            var features = torch.Cat(parts);
+            var features = FeatureExtractor.Extract(model, testX.Slice(0, 0, s.ExtractCount), ct, s.BatchSize);
             var extractSeconds = watch.Elapsed.TotalSeconds;
             if (features.Size(0) != s.ExtractCount) throw new InvalidOperationException("feature extraction lost rows");
             return new SideResult(trainSeconds, extractSeconds, lossSum / s.TrainCount);

@@ -29,10 +29,11 @@ public static class BenchCommand
         var ks = new Option<int[]>("--k") { Description = "labels per class to run (default: 1 5 10 50 100 600 6000)", AllowMultipleArgumentsPerToken = true };
         var methods = new Option<string[]>("--methods") { Description = "methods to run (default: linear-probe fine-tune scratch auto)", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int?>("--seeds") { Description = "seeds per k (default: 3 for k <= 100, else 1)" };
+        var steps = new Option<int?>("--steps") { Description = "optimizer steps for every k instead of the per-k budgets (for exploring budgets)" };
         var progress = new Option<bool>("--progress") { Description = "show each training phase's progress" };
         var labelEfficiency = new Command("label-efficiency", "Accuracy vs labels per class on Fashion-MNIST 5-9: linear-probe, fine-tune, scratch, auto.")
         {
-            quick, basePath, output, ks, methods, seeds, threads, progress,
+            quick, basePath, output, ks, methods, seeds, steps, threads, progress,
         };
         labelEfficiency.SetAction(async (parse, ct) =>
         {
@@ -40,17 +41,17 @@ public static class BenchCommand
             var k = parse.GetValue(ks);
             var m = parse.GetValue(methods);
             var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, parse.GetValue(output)!, parse.GetValue(quick),
-                k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds), parse.GetValue(progress));
+                k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds), parse.GetValue(progress), Steps: parse.GetValue(steps));
             var result = await Task.Run(() => LabelEfficiencyBenchmark.RunAsync(settings, System.Console.Error, ct), ct);
             JsonOutput.WriteLastLine(result);
             return 0;
         });
         var perClass = new Option<int>("--per-class") { Description = "labeled examples per class in the batch", DefaultValueFactory = _ => 50 };
-        var steps = new Option<int>("--steps") { Description = "training steps of candidate and baseline", DefaultValueFactory = _ => 200 };
-        var pipeline = new Command("pipeline", "One adaptation run end to end: run time, time inside steps, orchestration overhead.") { perClass, steps };
+        var pipelineSteps = new Option<int>("--steps") { Description = "training steps of candidate and baseline", DefaultValueFactory = _ => 200 };
+        var pipeline = new Command("pipeline", "One adaptation run end to end: run time, time inside steps, orchestration overhead.") { perClass, pipelineSteps };
         pipeline.SetAction(async (parse, ct) =>
         {
-            var result = await PipelineBenchmark.RunAsync(new PipelineBenchmark.Settings(parse.GetValue(perClass), parse.GetValue(steps)), System.Console.Error, ct);
+            var result = await PipelineBenchmark.RunAsync(new PipelineBenchmark.Settings(parse.GetValue(perClass), parse.GetValue(pipelineSteps)), System.Console.Error, ct);
             JsonOutput.WriteLastLine(result);
             return 0;
         });

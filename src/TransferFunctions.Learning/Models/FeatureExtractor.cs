@@ -11,26 +11,29 @@ public static class FeatureExtractor
     public const int BatchSize = 256;
 
     /// <summary>Pooled features [N, D] of <paramref name="inputs"/>; the model's train/eval mode is restored afterwards.</summary>
-    public static Tensor Extract(ResNet model, Tensor inputs, CancellationToken cancellationToken = default)
+    /// <remarks>Each batch gets its own dispose scope so only the pooled rows outlive it: one scope around the loop kept
+    /// every batch's inputs slices and activations alive until the end (about 24 GB for 30,000 images).</remarks>
+    public static Tensor Extract(ResNet model, Tensor inputs, CancellationToken cancellationToken = default, int batchSize = BatchSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var wasTraining = model.Training;
         model.Eval();
+        var parts = new List<Tensor>();
         try
         {
             using var noGrad = torch.NoGrad();
-            using var scope = torch.NewDisposeScope();
-            var parts = new List<Tensor>();
             var n = inputs.Size(0);
-            for (long start = 0; start < n; start += BatchSize)
+            for (long start = 0; start < n; start += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                parts.Add(model.Features(inputs.Slice(0, start, Math.Min(n, start + BatchSize))));
+                using var batchScope = torch.NewDisposeScope();
+                parts.Add(batchScope.Detach(model.Features(inputs.Slice(0, start, Math.Min(n, start + batchSize)))));
             }
-            var features = parts.Count == 0 ? torch.Zeros(new[] { 0L, model.FeatureDimension }) : torch.Cat(parts);
-            return scope.MoveToOuter(features);
+            return parts.Count == 0 ? torch.Zeros(new[] { 0L, model.FeatureDimension }) : torch.Cat(parts);
         }
         finally
         {
+            foreach (var part in parts) part.Dispose();
             model.Train(wasTraining);
         }
     }

@@ -20,10 +20,21 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
 
     public AdaptationOutcome Adapt(AdaptationContext context, CancellationToken cancellationToken = default)
     {
+        var decision = Decide(context, cancellationToken);
+        var chosen = CreateCandidate(decision.Chosen).Adapt(context, cancellationToken);
+        return Complete(context, decision, chosen);
+    }
+
+    /// <summary>
+    /// The choice alone: labels per class, LogME of pretrained vs random features and, with enough validation data, the
+    /// quick comparison. Training <see cref="AutoDecision.Chosen"/> (from <see cref="CreateCandidate"/>) on the same
+    /// context is exactly what <see cref="Adapt"/> does next, so a caller that already has that run can reuse it.
+    /// </summary>
+    public AutoDecision Decide(AdaptationContext context, CancellationToken cancellationToken = default)
+    {
         var data = context.Data;
         data.Validate();
         var notes = new List<string>();
-        var inv = CultureInfo.InvariantCulture;
         var counts = data.TrainCountsPerClass();
         var perClass = counts.Min();
         notes.Add($"Labels per class: {perClass} to {counts.Max()} ({data.TrainCount} training examples, {data.ClassCount} classes).");
@@ -58,7 +69,7 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
             var quick = context with { Budget = context.Budget.Scaled(Options.QuickBudgetFraction), Callbacks = [] };
             foreach (var name in candidates)
             {
-                using var outcome = Create(name).Adapt(quick, cancellationToken);
+                using var outcome = CreateCandidate(name).Adapt(quick, cancellationToken);
                 quickScores[name] = outcome.Report.ValidationAccuracy ?? double.NaN;
             }
             chosen = FineTuneStrategy.StrategyName;
@@ -66,38 +77,45 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
                 if (score > quickScores[chosen] + Options.Margin) chosen = name;
             notes.Add($"Quick comparison at {Options.QuickBudgetFraction:P0} of the budget ({quick.Budget.Steps} steps) on {data.ValidationInputs!.Size(0)} validation examples: " +
                       string.Join(", ", quickScores.Select(kv => $"{kv.Key} {kv.Value:P1}")) + $"; chose {chosen}" +
-                      (chosen == FineTuneStrategy.StrategyName ? " (others must lead by more than " + Options.Margin.ToString("P1", inv) + ")." : "."));
+                      (chosen == FineTuneStrategy.StrategyName ? " (others must lead by more than " + Options.Margin.ToString("P1", CultureInfo.InvariantCulture) + ")." : "."));
         }
+        return new AutoDecision(chosen, notes, quickScores, pretrained, random, perClass);
+    }
 
-        var final = Create(chosen).Adapt(context, cancellationToken);
-        var hyperparameters = new Dictionary<string, string>(final.Report.Hyperparameters)
+    /// <summary>Labels <paramref name="chosen"/> (the run of <paramref name="decision"/>'s winner on the same context) as auto's outcome, with the decision's reasons.</summary>
+    public AdaptationOutcome Complete(AdaptationContext context, AutoDecision decision, AdaptationOutcome chosen)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var hyperparameters = new Dictionary<string, string>(chosen.Report.Hyperparameters)
         {
-            ["chosen_strategy"] = chosen,
-            ["logme_pretrained"] = pretrained.ToString("F4", inv),
-            ["logme_random"] = random.ToString("F4", inv),
-            ["labels_per_class_min"] = perClass.ToString(inv),
+            ["chosen_strategy"] = decision.Chosen,
+            ["logme_pretrained"] = decision.LogMePretrained.ToString("F4", inv),
+            ["logme_random"] = decision.LogMeRandom.ToString("F4", inv),
+            ["labels_per_class_min"] = decision.LabelsPerClassMin.ToString(inv),
         };
-        foreach (var (name, score) in quickScores) hyperparameters[$"quick_validation_{name}"] = score.ToString("F4", inv);
-        var manifest = final.Model.Manifest with
+        foreach (var (name, score) in decision.QuickScores) hyperparameters[$"quick_validation_{name}"] = score.ToString("F4", inv);
+        var manifest = chosen.Model.Manifest with
         {
             Name = context.OutputName ?? $"{context.Base.Manifest.Name}-{StrategyName}",
-            Training = new Dictionary<string, string>(final.Model.Manifest.Training) { ["strategy"] = StrategyName, ["chosen_strategy"] = chosen },
+            Training = new Dictionary<string, string>(chosen.Model.Manifest.Training) { ["strategy"] = StrategyName, ["chosen_strategy"] = decision.Chosen },
         };
-        var package = new ModelPackage(manifest, final.Model.Model);
-        var report = final.Report with
+        var package = new ModelPackage(manifest, chosen.Model.Model);
+        var report = chosen.Report with
         {
             Strategy = StrategyName,
             Hyperparameters = hyperparameters,
-            Notes = notes.Concat(final.Report.Notes.Select(n => $"[{chosen}] {n}")).ToList(),
+            Notes = decision.Notes.Concat(chosen.Report.Notes.Select(n => $"[{decision.Chosen}] {n}")).ToList(),
         };
         return new AdaptationOutcome(package, report);
     }
 
-    private IAdaptationStrategy Create(string name) => name switch
+    /// <summary>The candidate strategy called <paramref name="name"/> with this auto's options for it.</summary>
+    public IAdaptationStrategy CreateCandidate(string name) => name switch
     {
         "linear-probe" => new ProbeStrategy("linear-probe", Options.Probe),
         ScratchStrategy.StrategyName => new ScratchStrategy(Options.Scratch),
-        _ => new FineTuneStrategy(Options.FineTune),
+        FineTuneStrategy.StrategyName => new FineTuneStrategy(Options.FineTune),
+        _ => throw new ArgumentException($"auto has no candidate '{name}' (candidates: fine-tune, linear-probe, scratch)", nameof(name)),
     };
 
     private (double Pretrained, double Random) LogMeScores(AdaptationContext context, CancellationToken cancellationToken)
@@ -120,3 +138,12 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
         return counts;
     }
 }
+
+/// <summary>What <c>auto</c> chose and why, before the winner is trained.</summary>
+/// <param name="Chosen">The candidate to train with the whole budget.</param>
+/// <param name="Notes">Each reason, in the order they were weighed.</param>
+/// <param name="QuickScores">Validation accuracy of each candidate after the quick budget (empty when the prior decided).</param>
+/// <param name="LogMePretrained">LogME of the base backbone's features.</param>
+/// <param name="LogMeRandom">LogME of a randomly initialized backbone's features on the same examples.</param>
+/// <param name="LabelsPerClassMin">Training labels of the smallest class.</param>
+public sealed record AutoDecision(string Chosen, IReadOnlyList<string> Notes, IReadOnlyDictionary<string, double> QuickScores, double LogMePretrained, double LogMeRandom, int LabelsPerClassMin);

@@ -60,6 +60,27 @@ public sealed class StrategyEndToEndTests(FashionFixture fixture)
     }
 
     [Fact]
+    public void Auto_trains_exactly_its_chosen_candidate_so_an_existing_run_of_it_can_stand_in()
+    {
+        using var target = fixture.Target(perClass: 20, validationPerClass: 4);
+        var context = new AdaptationContext { Base = fixture.Base, Data = target.Data, Seed = 3, Budget = SmallBudget with { Steps = 30 } };
+        var auto = new AutoStrategy();
+
+        var decision = auto.Decide(context);
+        using var viaAuto = auto.Adapt(context);
+        using var direct = StrategyRegistry.Create(decision.Chosen).Adapt(context);
+
+        Assert.Equal(decision.Chosen, viaAuto.Model.Manifest.Training["chosen_strategy"]);
+        Assert.NotEmpty(decision.QuickScores);
+        Assert.Equal(decision.Notes, viaAuto.Report.Notes.Take(decision.Notes.Count));
+        var a = ModelEvaluator.Predict(viaAuto.Model.Model, target.Data.TrainInputs).Probabilities;
+        var b = ModelEvaluator.Predict(direct.Model.Model, target.Data.TrainInputs).Probabilities;
+        for (var i = 0; i < a.Length; i++)
+            for (var c = 0; c < a[i].Length; c++)
+                Assert.Equal(b[i][c], a[i][c], 6);
+    }
+
+    [Fact]
     public void Adapted_package_round_trips_through_disk_with_its_heads_and_lineage()
     {
         using var target = fixture.Target(perClass: 10, validationPerClass: 0);
