@@ -32,6 +32,32 @@ public sealed record DatasetDescription
     /// <summary>Feature vectors of precomputed-embedding datasets.</summary>
     public EmbeddingMatrix? Embeddings { get; init; }
 
+    /// <summary>
+    /// File datasets read from sub-folders of <paramref name="root"/> (batches delivered one at a time) as one dataset:
+    /// each part's paths gain its folder as prefix, and the label vocabularies — primary and extra columns — are rebuilt
+    /// over all examples in the canonical order a single reader would have given them.
+    /// </summary>
+    public static DatasetDescription Merge(string root, IEnumerable<(string Folder, DatasetDescription Part)> parts)
+    {
+        var examples = new List<ExampleRecord>();
+        var columns = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (folder, part) in parts)
+        {
+            if (part.Images is not null || part.Embeddings is not null)
+                throw new ArgumentException($"'{folder}' is an in-memory dataset; only file datasets can be merged", nameof(parts));
+            columns.UnionWith(part.ExtraLabelVocabularies.Keys);
+            examples.AddRange(part.Examples.Select(e => e with { Path = e.Path is null ? null : $"{folder}/{e.Path}" }));
+        }
+        return new DatasetDescription
+        {
+            Root = root,
+            Format = DatasetFormat.ImageFolder,
+            Examples = examples,
+            Labels = LabelVocabulary.Build(examples.Select(e => e.Label)),
+            ExtraLabelVocabularies = LabelVocabulary.BuildExtra(columns, examples),
+        };
+    }
+
     /// <summary>The class index of <paramref name="label"/>; throws naming the known labels when it is not one.</summary>
     public int LabelIndex(string label)
     {

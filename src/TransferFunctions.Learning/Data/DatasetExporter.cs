@@ -84,7 +84,7 @@ public static class DatasetExporter
         foreach (var label in labels)
         {
             var name = new string(label.Select(ch => invalid.Contains(ch) ? '-' : ch).ToArray()).Trim();
-            if (name.Length == 0 || name.StartsWith('.') || name == ImageFolderReader.ReadyMarker)
+            if (name.Length == 0 || name.StartsWith('.') || name is ImageFolderReader.ReadyMarker or ImageFolderReader.UnlabeledFolder)
                 throw new ArgumentException($"label '{label}' cannot be a folder name; export with the CSV manifest layout instead");
             if (taken.TryGetValue(name, out var other))
                 throw new ArgumentException($"labels '{other}' and '{label}' both become folder '{name}'; export with the CSV manifest layout instead");

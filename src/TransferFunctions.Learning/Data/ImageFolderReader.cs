@@ -10,8 +10,12 @@ public static class ImageFolderReader
     /// <summary>The marker written last when a batch has fully arrived; not data.</summary>
     public const string ReadyMarker = "_READY";
 
+    /// <summary>A batch's folder of unlabeled target-domain images (for domain adaptation); reserved, never a class.</summary>
+    public const string UnlabeledFolder = "_unlabeled";
+
     /// <summary>
-    /// Lists the examples under <paramref name="root"/>. Hidden entries and the <c>_READY</c> marker are ignored;
+    /// Lists the examples under <paramref name="root"/>. Hidden entries, the <c>_READY</c> marker and the
+    /// <c>_unlabeled</c> folder are ignored;
     /// nested folders, non-image files and stray files at the root are errors naming the path. A class folder
     /// with no images stays in the vocabulary so validation can report it as an empty class.
     /// </summary>
@@ -57,7 +61,7 @@ public static class ImageFolderReader
     }
 
     private static bool IsIgnored(FileSystemInfo entry) =>
-        entry.Name.StartsWith('.') || entry.Attributes.HasFlag(FileAttributes.Hidden) || entry.Name == ReadyMarker;
+        entry.Name.StartsWith('.') || entry.Attributes.HasFlag(FileAttributes.Hidden) || entry.Name is ReadyMarker or UnlabeledFolder;
 
     private static IEnumerable<FileSystemInfo> Sorted(IEnumerable<FileSystemInfo> entries) =>
         entries.OrderBy(e => e.Name, StringComparer.Ordinal);

@@ -172,6 +172,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         ValidationInputs = data.Inputs("validation").Size(0) > 0 ? data.Inputs("validation") : null,
         ValidationLabels = data.Targets("validation").Size(0) > 0 ? data.Targets("validation") : null,
         Labels = data.Labels,
+        ExtraLabelColumns = data.LabelColumns(),
+        UnlabeledInputs = data.Unlabeled,
         Digest = meta.Digest,
     };
 

@@ -9,11 +9,15 @@ namespace TransferFunctions.Pipeline.Steps;
 /// Step 1: gathers every ready batch of the project (a batch is ready once its <c>_READY</c> marker
 /// exists), reads it (ImageFolder or manifest), validates it, assigns stable content-hash splits,
 /// and stores the decoded, model-ready tensors for the later steps. Bad data ends here with specific
-/// reasons and nothing else changes.
+/// reasons and nothing else changes. Images under a batch's <c>_unlabeled/</c> folder are unlabeled
+/// target-domain examples (for <c>domain-adapt</c>), kept apart from the labeled data.
 /// </summary>
 public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, PipelineOptions options)
 {
     public const string ReadyMarker = "_READY";
+
+    /// <summary>Folder of a batch holding unlabeled target-domain images; reserved, like the marker, so no class can be named so.</summary>
+    public const string UnlabeledFolder = ImageFolderReader.UnlabeledFolder;
 
     public async Task<ValidatedDataset> RunAsync(ValidateRequest request, CancellationToken cancellationToken)
     {
@@ -49,8 +53,19 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         if (errors.Count > 0)
             return new ValidatedDataset(false, run.Project, batches, report.Digest, labels, counts, errors, warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
 
+        Tensor? unlabeled;
+        try
+        {
+            unlabeled = await UnlabeledAsync(local, batches, spec, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            return new ValidatedDataset(false, run.Project, batches, report.Digest, labels, counts, [$"unlabeled images of {e.Message}"], warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
+        }
+        if (unlabeled is not null) counts["unlabeled"] = (int)unlabeled.Size(0);
+
         var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
-        using (var tensors = await DecodeAsync(report.Dataset, spec, cancellationToken))
+        using (var tensors = await DecodeAsync(report.Dataset, spec, unlabeled, cancellationToken))
             await store.WriteAsync(key, tensors.Serialize(), WriteCondition.Always, cancellationToken);
         return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, errors, warnings, key, run.BaseModel, basePackage.Manifest.WeightsDigest);
     }
@@ -72,26 +87,51 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
 
     private async Task<DatasetDescription> ReadBatchesAsync(string project, IReadOnlyList<string> batches, string local, CancellationToken cancellationToken)
     {
-        var examples = new List<ExampleRecord>();
-        var labels = new SortedSet<string>(StringComparer.Ordinal);
+        var parts = new List<(string, DatasetDescription)>();
         foreach (var batch in batches)
         {
             var dir = Path.Combine(local, batch);
-            await DownloadAsync($"datasets/{project}/{batch}/", dir, cancellationToken);
-            var d = await DatasetReader.ReadAsync(dir, cancellationToken);
-            foreach (var l in d.Labels) labels.Add(l);
-            examples.AddRange(d.Examples.Select(e => e with { Path = e.Path is null ? null : $"{batch}/{e.Path}" }));
+            await DownloadAsync($"datasets/{project}/{batch}/", dir, UnlabeledDirectory(local, batch), cancellationToken);
+            parts.Add((batch, await DatasetReader.ReadAsync(dir, cancellationToken)));
         }
-        return new DatasetDescription { Root = local, Format = DatasetFormat.ImageFolder, Examples = examples, Labels = labels.ToList() };
+        return DatasetDescription.Merge(local, parts);
     }
 
-    private async Task DownloadAsync(string prefix, string directory, CancellationToken cancellationToken)
+    /// <summary>Where a batch's unlabeled images are downloaded: beside, not inside, its labeled data.</summary>
+    private static string UnlabeledDirectory(string local, string batch) => Path.Combine(local, UnlabeledFolder, batch);
+
+    /// <summary>Every batch's unlabeled images as one tensor, or null when no batch has any.</summary>
+    private static async Task<Tensor?> UnlabeledAsync(string local, IReadOnlyList<string> batches, InputSpec spec, CancellationToken cancellationToken)
     {
+        using var scope = torch.NewDisposeScope();
+        var parts = new List<Tensor>();
+        foreach (var batch in batches)
+        {
+            var directory = UnlabeledDirectory(local, batch);
+            if (!Directory.Exists(directory)) continue;
+            try
+            {
+                parts.Add(await DatasetTensors.FolderImagesAsync(directory, spec, cancellationToken));
+            }
+            catch (Exception e) when (e is DatasetFormatException or ImageDecodeException or TorchException)
+            {
+                // Name the batch's folder in the store, not this run's local copy.
+                throw new InvalidDataException($"batch '{batch}', {UnlabeledFolder}/: {e.Message.Replace(directory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal)}", e);
+            }
+        }
+        return parts.Count == 0 ? null : scope.Detach(torch.Cat(parts));
+    }
+
+    private async Task DownloadAsync(string prefix, string directory, string unlabeledDirectory, CancellationToken cancellationToken)
+    {
+        var unlabeledPrefix = UnlabeledFolder + "/";
         await foreach (var item in store.ListAsync(prefix, cancellationToken))
         {
             var relative = item.Key[prefix.Length..];
             if (relative == ReadyMarker) continue;
-            var path = Path.Combine(directory, relative.Replace('/', Path.DirectorySeparatorChar));
+            var path = relative.StartsWith(unlabeledPrefix, StringComparison.Ordinal)
+                ? Path.Combine(unlabeledDirectory, relative[unlabeledPrefix.Length..].Replace('/', Path.DirectorySeparatorChar))
+                : Path.Combine(directory, relative.Replace('/', Path.DirectorySeparatorChar));
             if (File.Exists(path) && new FileInfo(path).Length == item.Size) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await using var source = await store.OpenReadAsync(item.Key, cancellationToken)
@@ -109,17 +149,20 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         _ => "train",
     };
 
-    private static async Task<PreparedTensors> DecodeAsync(DatasetDescription data, InputSpec spec, CancellationToken cancellationToken)
+    private static async Task<PreparedTensors> DecodeAsync(DatasetDescription data, InputSpec spec, Tensor? unlabeled, CancellationToken cancellationToken)
     {
         var tensors = new Dictionary<string, Tensor>();
+        if (unlabeled is not null) tensors[PreparedTensors.UnlabeledKey] = unlabeled;
         try
         {
             foreach (var split in PreparedTensors.Splits)
             {
                 // Content-hash order: the same data gives the same tensors whatever the file names.
                 var items = data.Examples.Where(e => SplitName(e.Split) == split).OrderBy(e => e.ContentHash, StringComparer.Ordinal).ToList();
-                tensors[$"{split}_x"] = (await DatasetTensors.ImagesAsync(data, items, spec, cancellationToken)).DetachFromDisposeScope();
-                tensors[$"{split}_y"] = DatasetTensors.Labels(items, data.Labels).DetachFromDisposeScope();
+                tensors[PreparedTensors.InputsKey(split)] = (await DatasetTensors.ImagesAsync(data, items, spec, cancellationToken)).DetachFromDisposeScope();
+                tensors[PreparedTensors.TargetsKey(split)] = DatasetTensors.Labels(items, data.Labels).DetachFromDisposeScope();
+                foreach (var (column, vocabulary) in data.ExtraLabelVocabularies)
+                    tensors[PreparedTensors.TargetsKey(split, column)] = DatasetTensors.ColumnLabels(items, column, vocabulary).DetachFromDisposeScope();
             }
         }
         catch
@@ -127,6 +170,6 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
             foreach (var t in tensors.Values) t.Dispose();
             throw;
         }
-        return new PreparedTensors(tensors, data.Labels);
+        return new PreparedTensors(tensors, data.Labels, data.ExtraLabelVocabularies);
     }
 }

@@ -5,7 +5,7 @@ namespace TransferFunctions.Learning.Tests.Data;
 public sealed class ImageFolderReaderTests
 {
     [Fact]
-    public void Folders_become_labels_and_hidden_files_and_ready_marker_are_ignored()
+    public void Folders_become_labels_and_hidden_files_ready_marker_and_unlabeled_folder_are_ignored()
     {
         using var dir = new TempDirectory();
         dir.Write("cat/a.png", "x");
@@ -16,6 +16,7 @@ public sealed class ImageFolderReaderTests
         dir.Write("dog/e.gif", "x");
         dir.Write(".hidden/f.png", "x");
         dir.Write("_READY", "");
+        dir.Write("_unlabeled/g.png", "x");
         Directory.CreateDirectory(dir.File("empty"));
 
         var dataset = ImageFolderReader.Read(dir.Path);
@@ -77,5 +78,26 @@ public sealed class ImageFolderReaderTests
         var dataset = ImageFolderReader.Read(dir.Path);
 
         Assert.Equal(2, dataset.Examples.Count);
+    }
+
+    [Fact]
+    public async Task Merged_batches_prefix_paths_and_rebuild_vocabularies_over_all_examples()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("b1/10/a.png", "x");
+        dir.Write("b1/2/b.png", "x");
+        dir.Write("b2/manifest.csv", "path,label,size\nc.png,3,large\nd.png,10,\n");
+        dir.Write("b2/c.png", "x");
+        dir.Write("b2/d.png", "x");
+        var first = ImageFolderReader.Read(dir.File("b1"));
+        var second = await ManifestReader.ReadCsvAsync(dir.File("b2/manifest.csv"));
+
+        var merged = DatasetDescription.Merge(dir.Path, [("b1", first), ("b2", second)]);
+
+        Assert.Equal(["b1/10/a.png", "b1/2/b.png", "b2/c.png", "b2/d.png"], merged.Examples.Select(e => e.Path));
+        // Numeric labels in numeric order, as one reader would give them, whatever batch brought them.
+        Assert.Equal(["2", "3", "10"], merged.Labels);
+        Assert.Equal(["large"], merged.ExtraLabelVocabularies["size"]);
+        Assert.Equal(merged.Root, dir.Path);
     }
 }

@@ -12,6 +12,7 @@ public sealed class TargetBatches : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Writes <paramref name="perClass"/> images per target class into {store}/datasets/{project}/{batch}/ and marks it ready.</summary>
-    public Task DeliverAsync(string storeRoot, string project, string batch, int perClass, int offset = 0, int holdoutPerClass = 0) =>
-        _batches!.DeliverAsync(storeRoot, project, batch, perClass, offset, CancellationToken.None, holdoutPerClass);
+    public Task DeliverAsync(string storeRoot, string project, string batch, int perClass, int offset = 0, int holdoutPerClass = 0,
+        IReadOnlyDictionary<string, Func<string, string>>? extraColumns = null, int unlabeledPerClass = 0) =>
+        _batches!.DeliverAsync(storeRoot, project, batch, perClass, offset, CancellationToken.None, holdoutPerClass, extraColumns, unlabeledPerClass);
 }
