@@ -115,7 +115,13 @@ public static class LabelEfficiencyBenchmark
         }
         var summary = Summarize(ks, methods, results);
         summary["seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
-        Write(s, ks, methods, results, summary);
+        var budgets = new JsonObject();
+        foreach (var k in ks)
+        {
+            var b = s.BudgetOf(k);
+            budgets[k.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["steps"] = b.Steps, ["batch_size"] = b.BatchSize, ["validation_rounds"] = b.ValidationRounds };
+        }
+        Write(s.OutputDirectory, ks, methods, results, summary, budgets);
         log.WriteLine($"[label-efficiency] wrote {Path.Combine(s.OutputDirectory, "label-efficiency.json")} and .svg in {total.Elapsed:m\\:ss}");
         return summary;
     }
@@ -209,9 +215,29 @@ public static class LabelEfficiencyBenchmark
         return null;
     }
 
-    private static void Write(Settings s, IReadOnlyList<int> ks, IReadOnlyList<string> methods, List<RunResult> results, JsonObject summary)
+    /// <summary>
+    /// Summarizes and plots the runs of an earlier <c>label-efficiency.json</c> again (e.g. after the summary or the plot
+    /// changed) into <paramref name="outputDirectory"/>, keeping its budgets and duration; trains nothing.
+    /// </summary>
+    public static JsonObject Replot(string resultsFile, string outputDirectory)
     {
-        var directory = s.OutputDirectory;
+        var document = JsonNode.Parse(File.ReadAllText(resultsFile)) as JsonObject
+            ?? throw new InvalidDataException($"{resultsFile} is not a label-efficiency results document");
+        var runs = document["runs"]?.AsArray() ?? throw new InvalidDataException($"{resultsFile} has no \"runs\"");
+        var results = runs.Select(r => new RunResult(
+            r!["method"]!.GetValue<string>(), r["k"]!.GetValue<int>(), r["seed"]!.GetValue<int>(), r["test_accuracy"]!.GetValue<double>(),
+            r["validation_accuracy"]?.GetValue<double>(), r["seconds"]!.GetValue<double>(), r["chosen"]?.GetValue<string>(),
+            r["reused_run"]?.GetValue<bool>() ?? false)).ToList();
+        var ks = results.Select(r => r.K).Distinct().Order().ToArray();
+        var methods = Methods.Where(m => results.Any(r => r.Method == m)).ToArray();
+        var summary = Summarize(ks, methods, results);
+        if (document["summary"]?["seconds"] is { } seconds) summary["seconds"] = seconds.DeepClone();
+        Write(outputDirectory, ks, methods, results, summary, document["budgets"]?.DeepClone().AsObject() ?? new JsonObject());
+        return summary;
+    }
+
+    private static void Write(string directory, IReadOnlyList<int> ks, IReadOnlyList<string> methods, List<RunResult> results, JsonObject summary, JsonObject budgets)
+    {
         Directory.CreateDirectory(directory);
         var runs = new JsonArray(results.Select(r => (JsonNode)new JsonObject
         {
@@ -219,12 +245,6 @@ public static class LabelEfficiencyBenchmark
             ["validation_accuracy"] = r.ValidationAccuracy is { } v ? Math.Round(v, 4) : null, ["seconds"] = Math.Round(r.Seconds, 1),
             ["chosen"] = r.Chosen, ["reused_run"] = r.Method == AutoStrategy.StrategyName ? r.ReusedRun : null,
         }).ToArray());
-        var budgets = new JsonObject();
-        foreach (var k in ks)
-        {
-            var b = s.BudgetOf(k);
-            budgets[k.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["steps"] = b.Steps, ["batch_size"] = b.BatchSize, ["validation_rounds"] = b.ValidationRounds };
-        }
         var document = new JsonObject
         {
             ["summary"] = summary.DeepClone(),
@@ -237,11 +257,17 @@ public static class LabelEfficiencyBenchmark
         };
         File.WriteAllText(Path.Combine(directory, "label-efficiency.json"), document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 
-        var series = methods.Select(m => ChartSeries.From(m,
-            ks.Where(k => results.Any(r => r.Method == m && r.K == k)).Select(k => (double)k).ToArray(),
-            ks.Where(k => results.Any(r => r.Method == m && r.K == k)).Select(k => results.Where(r => r.Method == m && r.K == k).Average(r => r.TestAccuracy)).ToArray())).ToList();
+        // auto first, so the method it chose (drawn later) stays visible where both lines coincide.
+        var autoChoices = results.Where(r => r.Method == AutoStrategy.StrategyName).Select(r => r.Chosen).Distinct().ToList();
+        string SeriesName(string m) => m == AutoStrategy.StrategyName && autoChoices is [{ } only] ? $"auto (chose {only})" : m;
+        var series = methods.OrderBy(m => m == AutoStrategy.StrategyName ? 0 : 1).Select(m => ChartSeries.From(SeriesName(m),
+            ks.Where(k => Mean(results, m, k) is not null).Select(k => (double)k).ToArray(),
+            ks.Where(k => Mean(results, m, k) is not null).Select(k => Mean(results, m, k)!.Value).ToArray())).ToList();
         if (summary["scratch_all"]?.GetValue<double>() is { } all)
+        {
             series.Add(ChartSeries.From("scratch, all 30,000", [ks.Min(), ks.Max()], [all, all]));
+            series.Add(ChartSeries.From("1 point below it", [ks.Min(), ks.Max()], [all - 0.01, all - 0.01]));
+        }
         var chart = new LineChart
         {
             Title = "Label efficiency: Fashion-MNIST 0-4 base adapted to classes 5-9",

@@ -30,13 +30,19 @@ public static class BenchCommand
         var methods = new Option<string[]>("--methods") { Description = "methods to run (default: linear-probe fine-tune scratch auto)", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int?>("--seeds") { Description = "seeds per k (default: 3 for k <= 100, else 1)" };
         var steps = new Option<int?>("--steps") { Description = "optimizer steps for every k instead of the per-k budgets (for exploring budgets)" };
+        var from = new Option<string?>("--from") { Description = "re-summarize and re-plot the runs of an earlier label-efficiency.json instead of training" };
         var progress = new Option<bool>("--progress") { Description = "show each training phase's progress" };
         var labelEfficiency = new Command("label-efficiency", "Accuracy vs labels per class on Fashion-MNIST 5-9: linear-probe, fine-tune, scratch, auto.")
         {
-            quick, basePath, output, ks, methods, seeds, steps, threads, progress,
+            quick, basePath, output, ks, methods, seeds, steps, threads, progress, from,
         };
         labelEfficiency.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(from) is { } resultsFile)
+            {
+                JsonOutput.WriteLastLine(LabelEfficiencyBenchmark.Replot(resultsFile, parse.GetValue(output)!));
+                return 0;
+            }
             torch.SetNumThreads(parse.GetValue(threads));
             var k = parse.GetValue(ks);
             var m = parse.GetValue(methods);

@@ -114,5 +114,15 @@ public sealed class LabelEfficiencyBenchmarkTests(BaseModelFixture fixture)
         var svg = await File.ReadAllTextAsync(Path.Combine(output.Path, "label-efficiency.svg"));
         Assert.StartsWith("<svg", svg.TrimStart());
         Assert.Contains("fine-tune", svg);
+        Assert.Contains("auto (chose fine-tune)", svg);
+
+        // Re-summarizing the saved runs trains nothing and gives the same line, budgets and plot.
+        var again = Path.Combine(output.Path, "replot");
+        var (replotCode, replotOut, replotErr) = await CliRun.RunAsync("bench", "label-efficiency", "--from", Path.Combine(output.Path, "label-efficiency.json"), "--output", again);
+        Assert.True(replotCode == 0, replotErr);
+        Assert.Equal(CliRun.LastLine(stdout), CliRun.LastLine(replotOut));
+        Assert.Equal(svg, await File.ReadAllTextAsync(Path.Combine(again, "label-efficiency.svg")));
+        using var replotted = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(again, "label-efficiency.json")));
+        Assert.Equal(15, replotted.RootElement.GetProperty("budgets").GetProperty("3").GetProperty("steps").GetInt32());
     }
 }
