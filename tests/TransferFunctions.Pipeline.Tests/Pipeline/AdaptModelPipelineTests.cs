@@ -74,6 +74,17 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal("promoted", json.RootElement.GetProperty("outcome").GetString());
     }
 
+    /// <summary>Runs <paramref name="request"/> in process on a fresh store over the delivered batches; returns its result, the steps and the run's prepared tensors (when validation stored them).</summary>
+    private async Task<(AdaptationResult Result, PipelineSteps Steps, PreparedTensors? Prepared)> RunToEndAsync(AdaptationRequest request, string runId)
+    {
+        var (store, steps) = Create();
+        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+        await service.SubmitAsync(request, runId, Ct);
+        var result = Result(await service.RunAsync(runId, Ct));
+        var prepared = Path.Combine(_folder.Path, "runs", runId, "prepared", "dataset.safetensors");
+        return (result, steps, File.Exists(prepared) ? PreparedTensors.Deserialize(await File.ReadAllBytesAsync(prepared, Ct), prepared) : null);
+    }
+
     [Fact]
     public async Task Multi_task_project_trains_a_head_per_extra_label_column_of_its_batches()
     {
@@ -81,20 +92,15 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         var columns = new Dictionary<string, Func<string, string>> { ["footwear"] = Footwear };
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 30, extraColumns: columns);
         await batches.DeliverAsync(_folder.Path, Project, "b2", perClass: 30, offset: 30, extraColumns: columns);
-        var (store, steps) = Create();
-        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+        var (result, steps, prepared) = await RunToEndAsync(new AdaptationRequest(Project, "b2", "multi-task", Policy: Lenient, Steps: 40), "mt-run");
+        using var _ = prepared;
 
-        await service.SubmitAsync(new AdaptationRequest(Project, "b2", "multi-task", Policy: Lenient, Steps: 40), "mt-run", Ct);
-        var run = await service.RunAsync("mt-run", Ct);
-
-        var result = Result(run);
         Assert.True(result.Outcome == "promoted", $"{result.Outcome}: {string.Join("; ", result.Reasons)}");
         var card = (await steps.Registry.GetAsync(Project, 1, Ct))!;
         Assert.Equal("multi-task", card.Strategy);
         Assert.Equal(["no", "yes"], card.Package!.ExtraHeads["footwear"]);
         using var package = await steps.Bases.LoadVersionAsync(Project, 1, Ct);
-        using var prepared = PreparedTensors.Deserialize(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "mt-run", "prepared", "dataset.safetensors"), Ct), "prepared");
-        Assert.Equal(["no", "yes"], prepared.Columns["footwear"]);
+        Assert.Equal(["no", "yes"], prepared!.Columns["footwear"]);
         // Both batches' examples carry the column: the merged data has no missing values.
         Assert.Equal(0, prepared.Targets("train", "footwear").Lt(0).Sum().ItemLong());
         var truth = prepared.Targets("test", "footwear").ToArray<long>();
@@ -107,17 +113,12 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     public async Task Domain_adapt_project_uses_the_unlabeled_images_its_batches_carry()
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20, unlabeledPerClass: 12);
-        var (store, steps) = Create();
-        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+        var (result, steps, prepared) = await RunToEndAsync(new AdaptationRequest(Project, "b1", "domain-adapt", Policy: Lenient, Steps: 30), "da-run");
+        using var _ = prepared;
 
-        await service.SubmitAsync(new AdaptationRequest(Project, "b1", "domain-adapt", Policy: Lenient, Steps: 30), "da-run", Ct);
-        var run = await service.RunAsync("da-run", Ct);
-
-        var result = Result(run);
         Assert.True(result.Outcome == "promoted", $"{result.Outcome}: {string.Join("; ", result.Reasons)}");
         Assert.Equal("domain-adapt", (await steps.Registry.GetAsync(Project, 1, Ct))!.Strategy);
-        using var prepared = PreparedTensors.Deserialize(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "da-run", "prepared", "dataset.safetensors"), Ct), "prepared");
-        Assert.Equal(60, prepared.Unlabeled!.Size(0));
+        Assert.Equal(60, prepared!.Unlabeled!.Size(0));
         // The unlabeled folder is not a class.
         Assert.DoesNotContain("_unlabeled", prepared.Labels);
         Assert.Equal(5, prepared.Labels.Count);
@@ -128,14 +129,10 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20, unlabeledPerClass: 2);
         await File.WriteAllBytesAsync(Path.Combine(_folder.Path, "datasets", Project, "b1", "_unlabeled", "zz-broken.png"), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3], Ct);
-        var (store, steps) = Create();
-        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+        var (result, steps, prepared) = await RunToEndAsync(new AdaptationRequest(Project, "b1", "domain-adapt", Steps: 30), "bad-unlabeled");
 
-        await service.SubmitAsync(new AdaptationRequest(Project, "b1", "domain-adapt", Steps: 30), "bad-unlabeled", Ct);
-        var run = await service.RunAsync("bad-unlabeled", Ct);
-
-        var result = Result(run);
         Assert.Equal("invalid-data", result.Outcome);
+        Assert.Null(prepared);
         var reason = Assert.Single(result.Reasons, r => r.Contains("zz-broken.png", StringComparison.Ordinal));
         Assert.Contains("batch 'b1', _unlabeled/", reason);
         Assert.DoesNotContain(".tfstore-work", reason);
