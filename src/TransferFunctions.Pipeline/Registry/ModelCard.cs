@@ -35,6 +35,9 @@ public sealed record ModelCard
     /// <summary>Digest of the dataset it was trained on (from validation).</summary>
     public string? DatasetDigest { get; init; }
 
+    /// <summary>Digest of the unlabeled target images that came with the batches (used by <c>domain-adapt</c>); null when there were none.</summary>
+    public string? UnlabeledDatasetDigest { get; init; }
+
     /// <summary>The pipeline run that produced it.</summary>
     public string? RunId { get; init; }
 

@@ -56,6 +56,7 @@ public sealed class PromoteStep(IObjectStore store, ModelRegistry registry)
                 manifest.Input.Mean.Select(m => (float)m).ToArray(), manifest.Input.Std.Select(s => (float)s).ToArray()),
             BaseModel = manifest.BaseModel is { } b ? new ModelLineage(b.Name, int.TryParse(b.Version, NumberStyles.None, inv, out var bv) ? bv : null, b.WeightsDigest) : null,
             DatasetDigest = request.Data.Digest,
+            UnlabeledDatasetDigest = request.Data.UnlabeledDigest,
             RunId = request.RunId,
             Strategy = request.Candidate.Strategy,
             Hyperparameters = request.Candidate.Hyperparameters,

@@ -67,7 +67,8 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
         using (var tensors = await DecodeAsync(report.Dataset, spec, unlabeled, cancellationToken))
             await store.WriteAsync(key, tensors.Serialize(), WriteCondition.Always, cancellationToken);
-        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, errors, warnings, key, run.BaseModel, basePackage.Manifest.WeightsDigest);
+        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, errors, warnings, key, run.BaseModel, basePackage.Manifest.WeightsDigest,
+            unlabeled is null ? null : await UnlabeledDigestAsync(local, batches, cancellationToken));
     }
 
     /// <summary>Batches of the project whose ready marker exists, in ordinal order.</summary>
@@ -120,6 +121,24 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
             }
         }
         return parts.Count == 0 ? null : scope.Detach(torch.Cat(parts));
+    }
+
+    /// <summary>SHA-256 over each unlabeled file's batch-relative path and content, in ordinal order: their identity for lineage.</summary>
+    private static async Task<string> UnlabeledDigestAsync(string local, IReadOnlyList<string> batches, CancellationToken cancellationToken)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var batch in batches)
+        {
+            var directory = UnlabeledDirectory(local, batch);
+            if (!Directory.Exists(directory)) continue;
+            foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var relative = $"{batch}/{UnlabeledFolder}/{Path.GetRelativePath(directory, file).Replace(Path.DirectorySeparatorChar, '/')}";
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(relative + "\n"));
+                hash.AppendData(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(file, cancellationToken)));
+            }
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private async Task DownloadAsync(string prefix, string directory, string unlabeledDirectory, CancellationToken cancellationToken)

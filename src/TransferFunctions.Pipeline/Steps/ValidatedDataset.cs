@@ -4,6 +4,7 @@ namespace TransferFunctions.Pipeline.Steps;
 /// The validate step's result. When <see cref="Valid"/>, the examples were decoded to the base model's
 /// input size and stored as tensors at <see cref="TensorsKey"/> (train/validation/test inputs and labels),
 /// so every later step — in-process, child process or container — reads the same data.
+/// <see cref="UnlabeledDigest"/> identifies the batches' unlabeled images, when they carried any.
 /// </summary>
 public sealed record ValidatedDataset(
     bool Valid,
@@ -16,4 +17,5 @@ public sealed record ValidatedDataset(
     IReadOnlyList<string> Warnings,
     string? TensorsKey,
     string BaseModel,
-    string BaseWeightsDigest);
+    string BaseWeightsDigest,
+    string? UnlabeledDigest = null);

@@ -98,6 +98,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.True(result.Outcome == "promoted", $"{result.Outcome}: {string.Join("; ", result.Reasons)}");
         var card = (await steps.Registry.GetAsync(Project, 1, Ct))!;
         Assert.Equal("multi-task", card.Strategy);
+        Assert.Null(card.UnlabeledDatasetDigest);
         Assert.Equal(["no", "yes"], card.Package!.ExtraHeads["footwear"]);
         using var package = await steps.Bases.LoadVersionAsync(Project, 1, Ct);
         Assert.Equal(["no", "yes"], prepared!.Columns["footwear"]);
@@ -117,7 +118,10 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         using var _ = prepared;
 
         Assert.True(result.Outcome == "promoted", $"{result.Outcome}: {string.Join("; ", result.Reasons)}");
-        Assert.Equal("domain-adapt", (await steps.Registry.GetAsync(Project, 1, Ct))!.Strategy);
+        var card = (await steps.Registry.GetAsync(Project, 1, Ct))!;
+        Assert.Equal("domain-adapt", card.Strategy);
+        Assert.Matches("^[0-9a-f]{64}$", card.UnlabeledDatasetDigest!);
+        Assert.NotEqual(card.DatasetDigest, card.UnlabeledDatasetDigest);
         Assert.Equal(60, prepared!.Unlabeled!.Size(0));
         // The unlabeled folder is not a class.
         Assert.DoesNotContain("_unlabeled", prepared.Labels);
