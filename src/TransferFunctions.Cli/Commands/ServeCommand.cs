@@ -70,6 +70,7 @@ public static class ServeCommand
             console.TimestampFormat = "HH:mm:ss ";
         }));
         var store = new FileSystemObjectStore(options.StoreDirectory);
+        var swept = store.SweepOrphanedTemporaryFiles();
         // The scheduler needs the pipeline's executor and the pipeline needs the scheduler: tie the knot through a field set once, before any run starts.
         Func<string, CancellationToken, Task>? executeRun = null;
         var scheduler = new RunScheduler((id, ct) => executeRun!(id, ct), new RunSchedulerOptions { MaxConcurrentRuns = options.MaxConcurrentRuns }, loggers.CreateLogger<RunScheduler>());
@@ -87,6 +88,10 @@ public static class ServeCommand
         await output.WriteLineAsync($"transfer serve: listening on {string.Join(", ", ServeHost.BoundAddresses(app))}");
         await output.WriteLineAsync($"  store:    {store.RootDirectory} (drop batches into datasets/{{project}}/{{batch}}/, then write _READY)");
         await output.WriteLineAsync($"  runs:     at most {options.MaxConcurrentRuns} at once, one per project at a time");
+        if (swept > 0)
+        {
+            await output.WriteLineAsync($"  swept:    {swept} temporary file(s) left by writers that died mid-write");
+        }
         if (created)
         {
             await output.WriteLineAsync($"  API key:  {key}   (new; shown this once)");

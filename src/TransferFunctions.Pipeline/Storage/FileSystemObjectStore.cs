@@ -16,7 +16,8 @@ namespace TransferFunctions.Pipeline.Storage;
 /// <para>Publishing is atomic: content goes to a temporary file in the target folder, is fsynced,
 /// then renamed over the target, and the folder is fsynced. A reader sees the old or the new
 /// version, never a mix; a process killed mid-write leaves the old version and an invisible
-/// temporary file (named <c>.tfstore-tmp-*</c>).</para>
+/// temporary file (named <c>.tfstore-tmp-{pid}-*</c>), which <see cref="SweepOrphanedTemporaryFiles"/>
+/// removes once that process is gone.</para>
 /// <para>The ETag is the SHA-256 of the content (first 128 bits, hex): stable across restarts and
 /// changed by every write that changes the bytes. Rewriting identical bytes keeps the ETag, which
 /// is harmless for compare-and-swap since the state is the same. Hashes are cached in sidecars
@@ -336,6 +337,50 @@ public sealed class FileSystemObjectStore : IObjectStore
             {
                 return new DateTime(next, DateTimeKind.Utc);
             }
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of writers that died mid-write (their process no longer runs, or its id now belongs
+    /// to a process started after the file was last written). A live writer's file is never touched, so this is safe
+    /// while other processes use the store. Returns how many files it removed.
+    /// </summary>
+    public int SweepOrphanedTemporaryFiles()
+    {
+        var removed = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        foreach (var path in Directory.EnumerateFiles(RootDirectory, TemporaryFilePrefix + "*", options))
+        {
+            var name = Path.GetFileName(path);
+            var dash = name.IndexOf('-', TemporaryFilePrefix.Length);
+            if (dash < 0 || !int.TryParse(name.AsSpan(TemporaryFilePrefix.Length, dash - TemporaryFilePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            DateTime written;
+            try
+            {
+                written = File.GetLastWriteTimeUtc(path);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (WriterIsAlive(pid, written)) continue;
+            TryDeleteFile(path);
+            if (!File.Exists(path)) removed++;
+        }
+        return removed;
+    }
+
+    private static bool WriterIsAlive(int pid, DateTime fileWrittenUtc)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            // A process started after the file's last write cannot have written it: the id was reused.
+            return !process.HasExited && process.StartTime.ToUniversalTime() <= fileWrittenUtc;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 

@@ -77,6 +77,48 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
     }
 
     [Fact]
+    public async Task Sweep_removes_temporary_files_of_dead_writers_only()
+    {
+        var key = "models/fashion/v1/weights.safetensors";
+        await _store.WriteAsync(key, "weights"u8.ToArray(), cancellationToken: Ct);
+        var folder = Path.GetDirectoryName(_store.GetFullPath(key))!;
+        // Two real writers: both start a temporary file named with their own process id; one is then killed.
+        Process StartWriter(string tag)
+        {
+            var script = $"printf partial > \"{folder}/.tfstore-tmp-$$-{tag}\"; echo written; exec sleep 60";
+            var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", script]) { RedirectStandardOutput = true })!;
+            Assert.Equal("written", child.StandardOutput.ReadLine());
+            return child;
+        }
+        using var dead = StartWriter("dead");
+        using var alive = StartWriter("alive");
+        dead.Kill();
+        await dead.WaitForExitAsync(Ct);
+        // This process's id on a file written before it started: the id was reused, the writer is gone.
+        var reused = Path.Combine(folder, $".tfstore-tmp-{Environment.ProcessId}-reused");
+        await File.WriteAllTextAsync(reused, "partial", Ct);
+        File.SetLastWriteTimeUtc(reused, Process.GetCurrentProcess().StartTime.ToUniversalTime().AddMinutes(-5));
+        var ours = Path.Combine(folder, $".tfstore-tmp-{Environment.ProcessId}-ours");
+        await File.WriteAllTextAsync(ours, "partial", Ct);
+
+        try
+        {
+            var removed = _store.SweepOrphanedTemporaryFiles();
+
+            Assert.Equal(2, removed);
+            Assert.False(File.Exists(Path.Combine(folder, $".tfstore-tmp-{dead.Id}-dead")));
+            Assert.False(File.Exists(reused));
+            Assert.True(File.Exists(Path.Combine(folder, $".tfstore-tmp-{alive.Id}-alive")), "a live writer's file stays");
+            Assert.True(File.Exists(ours));
+            Assert.Equal("weights", Encoding.UTF8.GetString((await _store.ReadAsync(key, Ct))!.Content.Span));
+        }
+        finally
+        {
+            alive.Kill();
+        }
+    }
+
+    [Fact]
     public async Task Two_store_instances_on_one_folder_lose_no_update()
     {
         // Separate instances share no in-process semaphore, so only the lock files keep them apart,
