@@ -175,6 +175,10 @@ public class TensorMathTests
         var shifted = labels - 1;
         Assert.Equal(ScalarType.Int64, shifted.DType);
         Assert.Equal(new long[] { 0, 1, 2 }, shifted.ToArray<long>());
+        var reversed = 10 - labels;
+        Assert.Equal(ScalarType.Int64, reversed.DType);
+        Assert.Equal(new long[] { 9, 8, 7 }, reversed.ToArray<long>());
+        Assert.Equal(ScalarType.Float32, (0.5 - labels).DType);
         Assert.Equal(new long[] { 1, 0, 1 }, labels.Remainder(2).ToArray<long>());
         labels.AddInPlace(1).MulInPlace(3);
         Assert.Equal(new long[] { 6, 9, 12 }, labels.ToArray<long>());

@@ -132,7 +132,8 @@ at::Tensor reduce(const at::Tensor& t, int op, at::IntArrayRef d, bool keepdim, 
 TFN_EXPORT TfTensor tfn_tensor_unary(TfTensor t, int op) { TFN_TENSOR(unary(*t, op)) }
 TFN_EXPORT TfTensor tfn_tensor_binary(TfTensor a, TfTensor b, int op) { TFN_TENSOR(binary(*a, *b, op)) }
 TFN_EXPORT TfTensor tfn_tensor_binary_scalar(TfTensor a, double s, int op) { TFN_TENSOR(binary_scalar(*a, scalar_for(*a, s), op)) }
-TFN_EXPORT TfTensor tfn_tensor_rsub_scalar(TfTensor a, double s) { TFN_TENSOR(at::rsub(*a, s)) }
+// An integral scalar keeps an integer tensor integral, as a Python int does in PyTorch.
+TFN_EXPORT TfTensor tfn_tensor_rsub_scalar(TfTensor a, double s) { TFN_TENSOR(at::rsub(*a, scalar_for(*a, s))) }
 TFN_EXPORT TfTensor tfn_tensor_rdiv_scalar(TfTensor a, double s) { TFN_TENSOR(a->reciprocal().mul(s)) }
 TFN_EXPORT int tfn_tensor_binary_(TfTensor a, TfTensor b, int op) { TFN_STATUS({ binary_inplace(*a, *b, op); }) }
 TFN_EXPORT int tfn_tensor_binary_scalar_(TfTensor a, double s, int op) { TFN_STATUS({ binary_scalar_inplace(*a, scalar_for(*a, s), op); }) }
