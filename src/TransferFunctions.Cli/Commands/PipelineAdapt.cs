@@ -39,7 +39,8 @@ public static class PipelineAdapt
             new AdaptationRequest(request.Project, batch, request.Strategy, request.Base, RequestedBy: $"transfer adapt ({Environment.UserName})", Steps: request.Steps, Seed: request.Seed), runId, ct);
         System.Console.Out.WriteLine($"run {created.InstanceId}: project {request.Project}, batch {batch}, store {pipeline.StoreRoot}");
         var progress = new RunProgress(System.Console.Out);
-        var running = pipeline.Service.RunAsync(created.InstanceId, ct);
+        var running = pipeline.Service.RunAsync(created.InstanceId, ct, holder =>
+            System.Console.Error.WriteLine($"   waiting: another run of project {request.Project} is executing ({holder?.Owner ?? "holder unknown"}); runs of a project go one after another"));
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(500, ct));

@@ -21,6 +21,7 @@ public sealed class AdaptationService : IAdaptationService
     private readonly LocalOrchestrationRunner _runner;
     private readonly AdaptModelOrchestrator _orchestrator = new();
     private readonly Action<string>? _schedule;
+    private readonly LocalRunnerOptions _runnerOptions;
 
     /// <param name="store">Where data, runs and models live.</param>
     /// <param name="executor">Runs the steps (in-process by default; a child-process executor isolates them).</param>
@@ -32,7 +33,8 @@ public sealed class AdaptationService : IAdaptationService
         _store = store;
         _runs = new OrchestrationClient(store, time);
         _registry = new ModelRegistry(store, time);
-        _runner = new LocalOrchestrationRunner(store, executor, runnerOptions, time);
+        _runnerOptions = runnerOptions ?? new LocalRunnerOptions();
+        _runner = new LocalOrchestrationRunner(store, executor, _runnerOptions, time);
         _schedule = schedule;
     }
 
@@ -65,9 +67,26 @@ public sealed class AdaptationService : IAdaptationService
         return record;
     }
 
-    /// <summary>Executes the run, or resumes it from its journal after a crash; returns its final record.</summary>
-    public Task<RunRecord> RunAsync(string runId, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(_orchestrator, runId, cancellationToken);
+    /// <summary>
+    /// Executes the run, or resumes it from its journal after a crash; returns its final record. Runs of one project
+    /// execute one after another across processes too: the run first waits for the project's lease
+    /// (<see cref="ProjectLeaseKey"/>), so a promotion is always judged against the champion the previous run left.
+    /// </summary>
+    /// <param name="runId">The run to execute.</param>
+    /// <param name="cancellationToken">Stops the run like a crash; it resumes from its journal next time.</param>
+    /// <param name="waiting">Told the current holder when another run of the project holds it at first.</param>
+    public async Task<RunRecord> RunAsync(string runId, CancellationToken cancellationToken = default, Action<ObjectLease?>? waiting = null)
+    {
+        var record = await _runs.GetStatusAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
+        if (record.IsTerminal) return record;
+        var input = StoreJson.FromElement<RunInput>(record.Input ?? default, $"The input of run '{runId}'")!;
+        await using var project = await HeldLease.AcquireAsync(_store, ProjectLeaseKey(input.Project), $"{_runnerOptions.Owner} run {runId}",
+            _runnerOptions.LeaseDuration, _runnerOptions.PollInterval, waiting, cancellationToken);
+        return await _runner.RunAsync(_orchestrator, runId, cancellationToken);
+    }
+
+    /// <summary>The key whose lease a run of <paramref name="project"/> holds while it executes.</summary>
+    public static string ProjectLeaseKey(string project) => $"projects/{ProjectNames.Validate(project)}/active-run";
 
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => _runs.GetStatusAsync(runId, cancellationToken);
 
