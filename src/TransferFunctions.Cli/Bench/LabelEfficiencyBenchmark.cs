@@ -83,11 +83,14 @@ public static class LabelEfficiencyBenchmark
         var byClass = Positions(train, labels);
 
         var results = new List<RunResult>();
+        int SeedsOf(int k) => s.Seeds ?? (s.Quick ? 1 : k <= 100 ? SmallKSeeds : 1);
+        var plannedCost = ks.Sum(k => SeedsOf(k) * methods.Sum(m => RelativeCost(m, k, s.BudgetOf(k))));
+        var doneCost = 0.0;
         // Probe, fine-tune and auto share the frozen features of each sample instead of each extracting them.
         using var cache = new InMemoryFeatureCache();
         foreach (var k in ks)
         {
-            var seeds = s.Seeds ?? (s.Quick ? 1 : k <= 100 ? SmallKSeeds : 1);
+            var seeds = SeedsOf(k);
             var budget = s.BudgetOf(k);
             for (var seed = 0; seed < seeds; seed++)
             {
@@ -108,8 +111,10 @@ public static class LabelEfficiencyBenchmark
                         ? RunAuto(context, results.Where(r => r.K == k && r.Seed == seed).ToList(), testX, testY, ct)
                         : Run(method, context, testX, testY, ct);
                     results.Add(result with { K = k, Seed = seed });
+                    doneCost += RelativeCost(method, k, budget);
+                    var eta = TimeSpan.FromSeconds(total.Elapsed.TotalSeconds / doneCost * (plannedCost - doneCost));
                     log.WriteLine($"[label-efficiency] k={k,-5} seed={seed} {method,-12} test {result.TestAccuracy:P2}  val {result.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-",6}  {result.Seconds,6:F1}s" +
-                                  $"{(result.Chosen is null ? "" : $"  chose {result.Chosen}")}{(result.ReusedRun ? " (its run above)" : "")}   (total {total.Elapsed:m\\:ss})");
+                                  $"{(result.Chosen is null ? "" : $"  chose {result.Chosen}")}{(result.ReusedRun ? " (its run above)" : "")}   (total {total.Elapsed:m\\:ss}, ETA {eta:m\\:ss})");
                 }
             }
         }
@@ -124,6 +129,23 @@ public static class LabelEfficiencyBenchmark
         Write(s.OutputDirectory, ks, methods, results, summary, budgets);
         log.WriteLine($"[label-efficiency] wrote {Path.Combine(s.OutputDirectory, "label-efficiency.json")} and .svg in {total.Elapsed:m\\:ss}");
         return summary;
+    }
+
+    /// <summary>
+    /// Roughly how long one method's run at <paramref name="k"/> takes relative to the others, for the sweep's ETA (fit to
+    /// a measured sweep): per step a fixed cost plus one proportional to the batch, a test pass, feature extraction for
+    /// the probe, and for auto its quick comparison, which only runs when validation data is held out.
+    /// </summary>
+    internal static double RelativeCost(string method, int k, AdaptationBudget budget)
+    {
+        var examples = k * TargetClasses.Length;
+        var training = budget.Steps * (0.02 + 0.1 * Math.Min(budget.BatchSize, examples) / 64.0) + 3;
+        return method switch
+        {
+            "linear-probe" => 3 + examples / 2000.0,
+            AutoStrategy.StrategyName => ValidationPerClass(k) > 0 ? 0.25 * training * (k >= AutoOptions.Default.ManyLabelsPerClass ? 2 : 1) : 1,
+            _ => training,
+        };
     }
 
     private static RunResult Run(string method, AdaptationContext context, Tensor testX, Tensor testY, CancellationToken ct)
