@@ -117,7 +117,10 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
             catch (Exception e) when (e is DatasetFormatException or ImageDecodeException or TorchException)
             {
                 // Name the batch's folder in the store, not this run's local copy.
-                throw new InvalidDataException($"batch '{batch}', {UnlabeledFolder}/: {e.Message.Replace(directory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal)}", e);
+                var problem = e is DatasetFormatException { File: var file } format && file == directory
+                    ? format.Problem
+                    : e.Message.Replace(directory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+                throw new InvalidDataException($"batch '{batch}', {UnlabeledFolder}/: {problem}", e);
             }
         }
         return parts.Count == 0 ? null : scope.Detach(torch.Cat(parts));

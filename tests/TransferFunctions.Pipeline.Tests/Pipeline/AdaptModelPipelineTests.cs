@@ -144,6 +144,23 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     }
 
     [Fact]
+    public async Task Unlabeled_folder_without_images_invalidates_the_run_without_local_paths()
+    {
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20);
+        var notes = Path.Combine(_folder.Path, "datasets", Project, "b1", "_unlabeled", "notes.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(notes)!);
+        await File.WriteAllTextAsync(notes, "pictures to come", Ct);
+
+        var (result, _, prepared) = await RunToEndAsync(new AdaptationRequest(Project, "b1", "domain-adapt", Steps: 30), "no-images");
+
+        Assert.Equal("invalid-data", result.Outcome);
+        Assert.Null(prepared);
+        var reason = Assert.Single(result.Reasons);
+        Assert.StartsWith("unlabeled images of batch 'b1', _unlabeled/: no image files", reason);
+        Assert.DoesNotContain(_folder.Path, reason);
+    }
+
+    [Fact]
     public async Task Replay_after_a_crash_at_every_step_reaches_the_same_result_without_duplicate_versions()
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20);
