@@ -14,7 +14,7 @@ namespace TransferFunctions.Cli.Bench;
 /// `bench label-efficiency`: how many labels does transfer save? Target = Fashion-MNIST classes 5–9 (Sandal, Shirt,
 /// Sneaker, Bag, Ankle boot), k labeled training images per class drawn with fixed seeds, test = all 5,000 official test
 /// images of those classes. Methods linear-probe, fine-tune, scratch and auto adapt the shipped base (trained on classes
-/// 0–4) with the per-k step budgets of <see cref="Budgets"/>. Writes JSON and an SVG plot; returns the summary line.
+/// 0–4) with the per-k step budgets of <see cref="Budget"/>. Writes JSON and an SVG plot; returns the summary line.
 /// </summary>
 public static class LabelEfficiencyBenchmark
 {
@@ -53,8 +53,6 @@ public static class LabelEfficiencyBenchmark
         <= 600 => new AdaptationBudget { Steps = 1000, BatchSize = 64, ValidationRounds = 5 },
         _ => new AdaptationBudget { Steps = 1600, BatchSize = 64, ValidationRounds = 4 },
     };
-
-    public static IReadOnlyDictionary<int, AdaptationBudget> Budgets(IEnumerable<int> ks) => ks.ToDictionary(k => k, Budget);
 
     public sealed record Settings(string BasePath, string OutputDirectory, bool Quick, IReadOnlyList<int>? K = null, IReadOnlyList<string>? Methods = null, int? Seeds = null, bool Progress = false, string DataDirectory = FashionMnist.DefaultDirectory, int? Steps = null)
     {
@@ -108,9 +106,9 @@ public static class LabelEfficiencyBenchmark
                 {
                     var context = new AdaptationContext { Base = basePackage, Data = data, Seed = seed, Budget = budget, Callbacks = s.Progress ? [new Console.ConsoleProgress()] : [], FeatureCache = cache };
                     var result = method == AutoStrategy.StrategyName
-                        ? RunAuto(context, results.Where(r => r.K == k && r.Seed == seed).ToList(), testX, testY, ct)
-                        : Run(method, context, testX, testY, ct);
-                    results.Add(result with { K = k, Seed = seed });
+                        ? RunAuto(k, context, results.Where(r => r.K == k && r.Seed == seed).ToList(), testX, testY, ct)
+                        : Run(method, k, context, testX, testY, ct);
+                    results.Add(result);
                     doneCost += RelativeCost(method, k, budget);
                     var eta = TimeSpan.FromSeconds(total.Elapsed.TotalSeconds / doneCost * (plannedCost - doneCost));
                     log.WriteLine($"[label-efficiency] k={k,-5} seed={seed} {method,-12} test {result.TestAccuracy:P2}  val {result.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-",6}  {result.Seconds,6:F1}s" +
@@ -148,30 +146,30 @@ public static class LabelEfficiencyBenchmark
         };
     }
 
-    private static RunResult Run(string method, AdaptationContext context, Tensor testX, Tensor testY, CancellationToken ct)
+    private static RunResult Run(string method, int k, AdaptationContext context, Tensor testX, Tensor testY, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         using var outcome = StrategyRegistry.Create(method).Adapt(context, ct);
         var accuracy = ModelEvaluator.Accuracy(outcome.Model.Model, testX, testY, cancellationToken: ct);
-        return new RunResult(method, 0, context.Seed, accuracy, outcome.Report.ValidationAccuracy, watch.Elapsed.TotalSeconds, null);
+        return new RunResult(method, k, context.Seed, accuracy, outcome.Report.ValidationAccuracy, watch.Elapsed.TotalSeconds, null);
     }
 
     /// <summary>
-    /// auto decides, then trains its winner with the whole budget. When that winner already ran on this sample (same
-    /// seed, budget and default options), training it again would reproduce the same model — strategies are
+    /// auto (default options, like every other method here) decides, then trains its winner with the whole budget. When
+    /// that winner already ran on this sample (same seed and budget), training it again would reproduce the same model — strategies are
     /// deterministic for a seed, which a test holds — so its accuracy is taken and its time added to the decision's.
     /// </summary>
-    private static RunResult RunAuto(AdaptationContext context, IReadOnlyList<RunResult> sameSample, Tensor testX, Tensor testY, CancellationToken ct)
+    private static RunResult RunAuto(int k, AdaptationContext context, IReadOnlyList<RunResult> sameSample, Tensor testX, Tensor testY, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var auto = new AutoStrategy();
         var decision = auto.Decide(context, ct);
-        if (sameSample.FirstOrDefault(r => r.Method == decision.Chosen) is { } done && AutoOptions.Default == auto.Options)
-            return new RunResult(AutoStrategy.StrategyName, 0, context.Seed, done.TestAccuracy, done.ValidationAccuracy, watch.Elapsed.TotalSeconds + done.Seconds, decision.Chosen, ReusedRun: true);
+        if (sameSample.FirstOrDefault(r => r.Method == decision.Chosen) is { } done)
+            return new RunResult(AutoStrategy.StrategyName, k, context.Seed, done.TestAccuracy, done.ValidationAccuracy, watch.Elapsed.TotalSeconds + done.Seconds, decision.Chosen, ReusedRun: true);
         // The completed outcome wraps the winner's model, so disposing it disposes both.
         using var outcome = auto.Complete(context, decision, auto.CreateCandidate(decision.Chosen).Adapt(context, ct));
         var accuracy = ModelEvaluator.Accuracy(outcome.Model.Model, testX, testY, cancellationToken: ct);
-        return new RunResult(AutoStrategy.StrategyName, 0, context.Seed, accuracy, outcome.Report.ValidationAccuracy, watch.Elapsed.TotalSeconds, decision.Chosen);
+        return new RunResult(AutoStrategy.StrategyName, k, context.Seed, accuracy, outcome.Report.ValidationAccuracy, watch.Elapsed.TotalSeconds, decision.Chosen);
     }
 
     /// <summary>Training positions of each target class (in file order).</summary>
@@ -282,9 +280,11 @@ public static class LabelEfficiencyBenchmark
         // auto first, so the method it chose (drawn later) stays visible where both lines coincide.
         var autoChoices = results.Where(r => r.Method == AutoStrategy.StrategyName).Select(r => r.Chosen).Distinct().ToList();
         string SeriesName(string m) => m == AutoStrategy.StrategyName && autoChoices is [{ } only] ? $"auto (chose {only})" : m;
-        var series = methods.OrderBy(m => m == AutoStrategy.StrategyName ? 0 : 1).Select(m => ChartSeries.From(SeriesName(m),
-            ks.Where(k => Mean(results, m, k) is not null).Select(k => (double)k).ToArray(),
-            ks.Where(k => Mean(results, m, k) is not null).Select(k => Mean(results, m, k)!.Value).ToArray())).ToList();
+        var series = methods.OrderBy(m => m == AutoStrategy.StrategyName ? 0 : 1).Select(m =>
+        {
+            var points = ks.Select(k => (K: (double)k, Accuracy: Mean(results, m, k))).Where(p => p.Accuracy is not null).ToArray();
+            return ChartSeries.From(SeriesName(m), points.Select(p => p.K).ToArray(), points.Select(p => p.Accuracy!.Value).ToArray());
+        }).ToList();
         if (summary["scratch_all"]?.GetValue<double>() is { } all)
         {
             series.Add(ChartSeries.From("scratch, all 30,000", [ks.Min(), ks.Max()], [all, all]));

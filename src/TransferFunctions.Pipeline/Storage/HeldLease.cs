@@ -11,6 +11,7 @@ public sealed class HeldLease : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewal;
     private ObjectLease _lease;
+    private volatile bool _lost;
 
     private HeldLease(IObjectStore store, ObjectLease lease, TimeSpan duration)
     {
@@ -23,7 +24,7 @@ public sealed class HeldLease : IAsyncDisposable
     public ObjectLease Lease => Volatile.Read(ref _lease);
 
     /// <summary>True once a renewal found the lease taken over (it had expired and another owner acquired it).</summary>
-    public bool Lost { get; private set; }
+    public bool Lost => _lost;
 
     /// <summary>
     /// Waits until <paramref name="key"/>'s lease is free, polling every <paramref name="pollInterval"/>, then holds it.
@@ -62,7 +63,7 @@ public sealed class HeldLease : IAsyncDisposable
                     var renewed = await _store.RenewLeaseAsync(Lease, duration, token).ConfigureAwait(false);
                     if (renewed is null)
                     {
-                        Lost = true;
+                        _lost = true;
                         return;
                     }
                     Volatile.Write(ref _lease, renewed);
@@ -83,7 +84,7 @@ public sealed class HeldLease : IAsyncDisposable
         if (_stop.IsCancellationRequested) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _renewal.ConfigureAwait(false);
-        if (!Lost) await _store.ReleaseLeaseAsync(Lease, CancellationToken.None).ConfigureAwait(false);
+        if (!_lost) await _store.ReleaseLeaseAsync(Lease, CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
     }
 }
