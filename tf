@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one entry script: setup | build | test | demo | bench <name> | run <transfer args>
+# The one entry script: setup | build | test | demo | bench <name> | run <transfer args> | publish-step
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -45,6 +45,30 @@ transfer() {
   dotnet "$ROOT/src/TransferFunctions.Cli/bin/Release/net10.0/transfer.dll" "$@"
 }
 
+# The step image's build step (deploy/Dockerfile.*) is exactly this command: the CLI for linux-x64 with the
+# TorchSharp package of the device. Needs only the .NET SDK (no setup: it runs inside the image build).
+# TorchSharp-cuda-linux is not served by the registry here; the CUDA image is built by GitHub Actions.
+publish_step() {
+  local device="" out="" dry=0 extra=() package
+  while (($#)); do
+    case "$1" in
+      --device) device="${2:-}"; shift 2 || shift ;;
+      --output) out="${2:-}"; shift 2 || shift ;;
+      --dry-run) dry=1; shift ;;
+      *) extra+=("$1"); shift ;;
+    esac
+  done
+  case "$device" in
+    cpu) package=TorchSharp-cpu ;;
+    cuda) package=TorchSharp-cuda-linux ;;
+    *) echo "usage: ./tf publish-step --device cpu|cuda --output DIR [--dry-run] [msbuild args]" >&2; exit 2 ;;
+  esac
+  [[ -n "$out" ]] || { echo "usage: ./tf publish-step --device cpu|cuda --output DIR [--dry-run] [msbuild args]" >&2; exit 2; }
+  local publish=(dotnet publish src/TransferFunctions.Cli/TransferFunctions.Cli.csproj -c Release -r linux-x64
+    --self-contained false -p:TorchSharpPackage="$package" -o "$out" -nologo -v q -clp:ErrorsOnly "${extra[@]}")
+  if ((dry)); then echo "${publish[*]}"; else "${publish[@]}"; fi
+}
+
 cmd="${1:-help}"; shift || true
 case "$cmd" in
   setup) setup ;;
@@ -60,7 +84,8 @@ case "$cmd" in
     transfer bench "$name" "$@"
     ;;
   run) setup >/dev/null; build; transfer "$@" ;;
+  publish-step) publish_step "$@" ;;
   *)
-    echo "usage: ./tf setup | build | test | demo | bench <name> | run <transfer args>" >&2
+    echo "usage: ./tf setup | build | test | demo | bench <name> | run <transfer args> | publish-step --device cpu|cuda --output DIR" >&2
     exit 2 ;;
 esac
