@@ -26,6 +26,7 @@ setup() {
   fi
   command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (see README)" >&2; exit 1; }
   browser_tools
+  azurite_tools
 }
 
 # playwright-core for tests/browser, reinstalled only when package-lock.json changed since the last install.
@@ -33,6 +34,15 @@ browser_tools() {
   local dir="$ROOT/tests/browser" stamp="$ROOT/tests/browser/node_modules/.tf-installed-lock"
   cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null && return 0
   log "installing playwright-core for the browser tests (npm ci in tests/browser)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$dir/package-lock.json" "$stamp"
+}
+
+# Azurite (tools/azurite) for the Azure Blob store's contract tests, reinstalled only when package-lock.json changed.
+azurite_tools() {
+  local dir="$ROOT/tools/azurite" stamp="$ROOT/tools/azurite/node_modules/.tf-installed-lock"
+  cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null && return 0
+  log "installing Azurite for the Azure storage tests (npm ci in tools/azurite)"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$dir/package-lock.json" "$stamp"
 }
