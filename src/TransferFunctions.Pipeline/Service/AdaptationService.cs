@@ -53,18 +53,29 @@ public sealed class AdaptationService : IAdaptationService
 
     public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
     {
+        var input = await ResolveInputAsync(_store, request, cancellationToken);
+        var record = await _runs.CreateRunAsync(OrchestratorName, input, runId, cancellationToken);
+        _schedule?.Invoke(record.InstanceId);
+        return record;
+    }
+
+    /// <summary>
+    /// The orchestrator input of <paramref name="request"/>: what it leaves out comes from the project's
+    /// settings, then the defaults; an invalid project, strategy or budget throws <see cref="ArgumentException"/>.
+    /// Every host resolves requests this way (the Durable Functions app too).
+    /// </summary>
+    public static async Task<RunInput> ResolveInputAsync(IObjectStore store, AdaptationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         ProjectNames.Validate(request.Project);
-        var settings = await SettingsForAsync(request.Project, cancellationToken);
+        var settings = (await store.ReadJsonAsync<ProjectSettings>(ProjectSettings.KeyOf(request.Project), cancellationToken))?.Value ?? new ProjectSettings();
         var policy = request.Policy ?? settings.Policy ?? PromotionPolicy.Default;
         var strategy = request.Strategy ?? settings.Strategy ?? "auto";
         if (!TransferFunctions.Learning.Strategies.StrategyRegistry.Names.Contains(strategy))
             throw new ArgumentException($"unknown strategy '{strategy}': use one of {string.Join(", ", TransferFunctions.Learning.Strategies.StrategyRegistry.Names)}");
         var steps = request.Steps ?? settings.Steps;
         if (steps is <= 0) throw new ArgumentException("steps must be positive");
-        var input = new RunInput(request.Project, request.Batch, strategy, request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, steps);
-        var record = await _runs.CreateRunAsync(OrchestratorName, input, runId, cancellationToken);
-        _schedule?.Invoke(record.InstanceId);
-        return record;
+        return new RunInput(request.Project, request.Batch, strategy, request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, steps);
     }
 
     /// <summary>
