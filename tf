@@ -7,8 +7,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian's python3-torch is importable by /usr/bin/python3 only; fixtures and the benchmark peer use it.
 export TF_PYTHON="${TF_PYTHON:-/usr/bin/python3}"
 
+# The engine is TorchSharp (NuGet); apt brings data, the PyTorch peer of the benchmarks and test fixtures, and
 # chromium: the dashboard's browser test (driven by playwright-core from tests/browser, installed by npm below).
-APT_PACKAGES=(cmake g++ libtorch-dev libopenblas0-pthread libstb-dev dataset-fashion-mnist python3-torch python3-numpy chromium)
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy chromium)
 
 log() { printf '\033[1;34m[tf]\033[0m %s\n' "$*" >&2; }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TransferFunctions.Cli.Bench;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Cli.Commands;
 
@@ -12,20 +13,25 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "intra-op threads for both sides (default: available cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeat = new Option<int>("--repeat") { Description = "runs per side; the best is reported", DefaultValueFactory = _ => 1 };
         var trainCount = new Option<int>("--train-count") { Description = "training images", DefaultValueFactory = _ => 10_000 };
+        var channelsLast = new Option<bool>("--channels-last") { Description = "lever: channels-last (NHWC) activations on our side" };
+        var interOp = new Option<int>("--interop-threads") { Description = "lever: libtorch inter-op threads on our side (0 = libtorch's default)" };
+        var readLoss = new Option<bool>("--read-loss-every-step") { Description = "lever: read the loss after every step (a host sync) instead of once per epoch" };
+        var prefetch = new Option<bool>("--prefetch") { Description = "lever: prepare the next batch on another thread" };
         var engine = new Command("engine", "Train the compact ResNet one epoch and extract features; ours vs PyTorch, same threads and data.")
         {
-            threads, repeat, trainCount,
+            threads, repeat, trainCount, channelsLast, interOp, readLoss, prefetch,
         };
         engine.SetAction(async (parse, ct) =>
         {
-            var settings = new EngineBenchmark.Settings(parse.GetValue(threads), TrainCount: parse.GetValue(trainCount), Repeat: parse.GetValue(repeat));
+            var settings = new EngineBenchmark.Settings(parse.GetValue(threads), TrainCount: parse.GetValue(trainCount), Repeat: parse.GetValue(repeat),
+                ChannelsLast: parse.GetValue(channelsLast), InterOpThreads: parse.GetValue(interOp), ReadLossEveryStep: parse.GetValue(readLoss), Prefetch: parse.GetValue(prefetch));
             var result = await EngineBenchmark.RunAsync(settings, System.Console.Error, ct);
             JsonOutput.WriteLastLine(result);
             return 0;
         });
         var quick = new Option<bool>("--quick") { Description = "k = 10 and 100 only, one seed (under 5 minutes)" };
         var basePath = new Option<string>("--base") { Description = "base model package directory", DefaultValueFactory = _ => AdaptCommand.DefaultBase() };
-        var output = new Option<string>("--output", "-o") { Description = "results directory (JSON + SVG)", DefaultValueFactory = _ => Path.Combine("results", "label-efficiency") };
+        var output = new Option<string>("--output", "-o") { Description = "results directory (JSON + SVG; --quick writes to its quick/ subfolder)", DefaultValueFactory = _ => Path.Combine("results", "label-efficiency") };
         var ks = new Option<int[]>("--k") { Description = "labels per class to run (default: 1 5 10 50 100 600 6000)", AllowMultipleArgumentsPerToken = true };
         var methods = new Option<string[]>("--methods") { Description = "methods to run (default: linear-probe fine-tune scratch auto)", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int?>("--seeds") { Description = "seeds per k (default: 3 for k <= 100, else 1)" };
@@ -43,10 +49,14 @@ public static class BenchCommand
                 JsonOutput.WriteLastLine(LabelEfficiencyBenchmark.Replot(resultsFile, parse.GetValue(output)!));
                 return 0;
             }
-            torch.SetNumThreads(parse.GetValue(threads));
+            torch.set_num_threads(parse.GetValue(threads));
             var k = parse.GetValue(ks);
             var m = parse.GetValue(methods);
-            var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, parse.GetValue(output)!, parse.GetValue(quick),
+            // --quick writes beside, not over, the full sweep's results unless told where.
+            var outputDirectory = parse.GetValue(quick) && (parse.GetResult(output) is null || parse.GetResult(output)!.Implicit)
+                ? Path.Combine(parse.GetValue(output)!, "quick")
+                : parse.GetValue(output)!;
+            var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, outputDirectory, parse.GetValue(quick),
                 k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds), parse.GetValue(progress), Steps: parse.GetValue(steps));
             var result = await Task.Run(() => LabelEfficiencyBenchmark.RunAsync(settings, System.Console.Error, ct), ct);
             JsonOutput.WriteLastLine(result);

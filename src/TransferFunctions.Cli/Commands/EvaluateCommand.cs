@@ -1,3 +1,5 @@
+using TorchSharp;
+using TransferFunctions.Learning.Engine;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using TransferFunctions.Learning.Data;
@@ -15,14 +17,25 @@ public static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "dataset: image folder, folder with manifest, or a manifest file", Required = true };
         var split = new Option<string>("--split") { Description = "test (the stable test split) or all", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "all");
-        var command = new Command("evaluate", "Evaluate a model package on a labeled dataset: accuracy, macro-F1, per-class metrics, calibration, 95% intervals.") { model, data, split };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(split) == "all", ct));
+        var device = CommonOptions.Device();
+        var command = new Command("evaluate", "Evaluate a model package on a labeled dataset: accuracy, macro-F1, per-class metrics, calibration, 95% intervals.") { model, data, split, device };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(split) == "all", ct, parse.GetValue(device)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string modelPath, string dataPath, bool allExamples, CancellationToken ct)
+    public static async Task<int> RunAsync(string modelPath, string dataPath, bool allExamples, CancellationToken ct, string? deviceOption = null)
     {
         var log = System.Console.Error;
+        TorchSharp.torch.Device device;
+        try
+        {
+            device = EngineDevice.Resolve(deviceOption);
+        }
+        catch (Exception error) when (error is ArgumentException or DeviceUnavailableException)
+        {
+            log.WriteLine($"error: {error.Message}");
+            return DataErrors.ExitCode;
+        }
         if (!File.Exists(Path.Combine(modelPath, ModelPackage.ManifestFile)))
         {
             log.WriteLine($"error: no model package at {modelPath} ({ModelPackage.ManifestFile} missing)");
@@ -31,6 +44,7 @@ public static class EvaluateCommand
         var report = await DataErrors.ReadAndValidateAsync(dataPath, log, ct);
         if (report is null) return DataErrors.ExitCode;
         using var package = ModelPackage.Load(modelPath);
+        package.Model.to(device);
         var labels = package.Manifest.Labels;
         var examples = report.Dataset.Examples.Where(e => e.ContentHash is not null && (allExamples || e.Split == DatasetSplit.Test)).ToList();
         if (examples.Count == 0)
@@ -63,6 +77,7 @@ public static class EvaluateCommand
             ["ece"] = r.ExpectedCalibrationError is { } e ? Math.Round(e, 4) : null,
             ["nll"] = r.NegativeLogLikelihood is { } n ? Math.Round(n, 4) : null,
             ["per_class"] = perClass,
+            ["device"] = EngineDevice.Describe(device),
         });
         return 0;
     }

@@ -11,11 +11,11 @@ public sealed class LocalPipeline
     /// <summary>Environment variable naming the default store directory.</summary>
     public const string StoreVariable = "TF_STORE";
 
-    public LocalPipeline(string storeRoot, StepIsolation isolation = StepIsolation.InProcess, Action<string>? schedule = null)
+    public LocalPipeline(string storeRoot, StepIsolation isolation = StepIsolation.InProcess, Action<string>? schedule = null, string? device = null)
     {
         StoreRoot = Path.GetFullPath(storeRoot);
         Store = new FileSystemObjectStore(StoreRoot);
-        Steps = new PipelineSteps(Store, new PipelineOptions { WorkDirectory = Path.Combine(StoreRoot, ".tfstore-work") });
+        Steps = new PipelineSteps(Store, new PipelineOptions { WorkDirectory = Path.Combine(StoreRoot, ".tfstore-work"), Device = device ?? Commands.CommonOptions.DefaultDevice });
         Executor = isolation == StepIsolation.ChildProcess
             ? new ChildProcessStepExecutor(Store, StoreRoot, SelfCommand())
             : Steps.CreateInProcessExecutor();

@@ -75,7 +75,7 @@ public sealed class AdaptationService : IAdaptationService
             throw new ArgumentException($"unknown strategy '{strategy}': use one of {string.Join(", ", TransferFunctions.Learning.Strategies.StrategyRegistry.Names)}");
         var steps = request.Steps ?? settings.Steps;
         if (steps is <= 0) throw new ArgumentException("steps must be positive");
-        return new RunInput(request.Project, request.Batch, strategy, request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, steps);
+        return new RunInput(request.Project, request.Batch, strategy, request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, steps, request.Device ?? settings.Device);
     }
 
     /// <summary>

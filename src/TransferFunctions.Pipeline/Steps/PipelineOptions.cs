@@ -17,4 +17,7 @@ public sealed record PipelineOptions
 
     /// <summary>Fewer training examples than this in a class is a warning (zero is an error).</summary>
     public int MinExamplesPerClass { get; init; } = 5;
+
+    /// <summary>Engine device of the compute steps when a run names none (configuration key <c>Engine:Device</c>): auto, cpu, cuda, cuda:N.</summary>
+    public string Device { get; init; } = TransferFunctions.Learning.Engine.EngineDevice.Auto;
 }

@@ -22,7 +22,7 @@ public sealed class PipelineSteps
         Validate = new ValidateStep(store, Bases, options);
         Promote = new PromoteStep(store, Registry);
         Report = new ReportStep(store, Runs, time);
-        Training = new TrainingSteps(store, Bases, Registry);
+        Training = new TrainingSteps(store, Bases, Registry, options.Device);
     }
 
     public PipelineOptions Options { get; }

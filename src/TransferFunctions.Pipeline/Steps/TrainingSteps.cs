@@ -7,7 +7,8 @@ using TransferFunctions.Learning.Strategies;
 using TransferFunctions.Pipeline.Promotion;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Storage;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Pipeline.Steps;
 
@@ -16,7 +17,7 @@ namespace TransferFunctions.Pipeline.Steps;
 /// scratch, evaluate. Each reads the validated tensors from the store and writes its models to the
 /// run's folder, so it can run in any process that sees the store.
 /// </summary>
-public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, ModelRegistry registry)
+public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, ModelRegistry registry, string device = TransferFunctions.Learning.Engine.EngineDevice.Auto)
 {
     public const string CandidateRole = "candidate";
     public const string ScratchRole = "scratch";
@@ -26,18 +27,23 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
 
     private readonly StoreFeatureCache _cache = new(store);
 
+    /// <summary>The run's device, else this host's; an unavailable device fails here, before anything is loaded.</summary>
+    private Device DeviceFor(RunInput run) => TransferFunctions.Learning.Engine.EngineDevice.Resolve(run.Device ?? device);
+
     public Task<FeatureReport> ExtractAsync(ExtractRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         var watch = Stopwatch.StartNew();
+        var computeDevice = DeviceFor(request.Run);
         using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var target = Target(data, request.Data);
+        basePackage.Model.to(computeDevice);
         using var features = FrozenFeatures.Get(basePackage.Model, target, _cache, cancellationToken);
         var logMe = TransferAnalysis.Transferability(features.Train, target.TrainLabels, target.ClassCount);
 
         // The same score for a randomly initialized backbone tells how much of it the pretraining earned.
-        torch.ManualSeed((ulong)request.Run.Seed);
-        using var random = ModelPackage.CreateModel(basePackage.Manifest);
+        torch.manual_seed((long)request.Run.Seed);
+        using var random = ModelPackage.CreateModel(basePackage.Manifest).to(computeDevice);
         var randomScore = TransferAnalysis.Transferability(random, target.TrainInputs, target.TrainLabels, target.ClassCount, cancellationToken: cancellationToken);
 
         double? mmd = null;
@@ -54,6 +60,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     public Task<TrainedModel> AdaptAsync(TrainRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         var watch = Stopwatch.StartNew();
+        var computeDevice = DeviceFor(request.Run);
         using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var strategy = StrategyRegistry.Create(request.Strategy);
@@ -71,6 +78,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
                 FeatureCache = _cache,
                 OutputName = request.Run.Project,
                 Budget = Budget(request.Run),
+                Device = computeDevice,
             };
             using var outcome = strategy.Adapt(context, cancellationToken);
             var digest = await StagedModels.SaveAsync(store, request.RunId, request.Role, outcome.Model, cancellationToken);
@@ -113,7 +121,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         else
         {
             // A project's first model is also judged against the base's linear probe on the same data.
-            var context = new AdaptationContext { Base = basePackage, Data = Target(data, request.Data), Seed = request.Run.Seed, FeatureCache = _cache, Budget = Budget(request.Run) };
+            var context = new AdaptationContext { Base = basePackage, Data = Target(data, request.Data), Seed = request.Run.Seed, FeatureCache = _cache, Budget = Budget(request.Run), Device = DeviceFor(request.Run) };
             using var probe = StrategyRegistry.Create("linear-probe").Adapt(context, cancellationToken);
             probeEval = Evaluate("base linear probe", probe.Model, x, y, labels);
         }
@@ -142,7 +150,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     /// </summary>
     private static ModelEvaluation Evaluate(string name, ModelPackage package, Tensor x, Tensor y, IReadOnlyList<string> labels)
     {
-        var truth = y.ToArray<long>().Select(v => (int)v).ToArray();
+        var truth = y.data<long>().ToArray().Select(v => (int)v).ToArray();
         int[] predicted;
         double[][]? probabilities = null;
         var predictions = ModelEvaluator.Predict(package.Model, x);
@@ -169,8 +177,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     {
         TrainInputs = data.Inputs("train"),
         TrainLabels = data.Targets("train"),
-        ValidationInputs = data.Inputs("validation").Size(0) > 0 ? data.Inputs("validation") : null,
-        ValidationLabels = data.Targets("validation").Size(0) > 0 ? data.Targets("validation") : null,
+        ValidationInputs = data.Inputs("validation").size(0) > 0 ? data.Inputs("validation") : null,
+        ValidationLabels = data.Targets("validation").size(0) > 0 ? data.Targets("validation") : null,
         Labels = data.Labels,
         ExtraLabelColumns = data.LabelColumns(),
         UnlabeledInputs = data.Unlabeled,

@@ -1,7 +1,8 @@
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Pipeline.Storage;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Pipeline.Steps;
 
@@ -62,7 +63,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         {
             return new ValidatedDataset(false, run.Project, batches, report.Digest, labels, counts, [$"unlabeled images of {e.Message}"], warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
         }
-        if (unlabeled is not null) counts["unlabeled"] = (int)unlabeled.Size(0);
+        if (unlabeled is not null) counts["unlabeled"] = (int)unlabeled.size(0);
 
         var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
         using (var tensors = await DecodeAsync(report.Dataset, spec, unlabeled, cancellationToken))
@@ -104,7 +105,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
     /// <summary>Every batch's unlabeled images as one tensor, or null when no batch has any.</summary>
     private static async Task<Tensor?> UnlabeledAsync(string local, IReadOnlyList<string> batches, InputSpec spec, CancellationToken cancellationToken)
     {
-        using var scope = torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         foreach (var batch in batches)
         {
@@ -114,7 +115,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
             {
                 parts.Add(await DatasetTensors.FolderImagesAsync(directory, spec, cancellationToken));
             }
-            catch (Exception e) when (e is DatasetFormatException or ImageDecodeException or TorchException)
+            catch (Exception e) when (e is DatasetFormatException or ImageDecodeException or System.Runtime.InteropServices.ExternalException)
             {
                 // Name the batch's folder in the store, not this run's local copy.
                 var problem = e is DatasetFormatException { File: var file } format && file == directory
@@ -123,7 +124,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
                 throw new InvalidDataException($"batch '{batch}', {UnlabeledFolder}/: {problem}", e);
             }
         }
-        return parts.Count == 0 ? null : scope.Detach(torch.Cat(parts));
+        return parts.Count == 0 ? null : scope.Detach(cat(parts, 0));
     }
 
     /// <summary>SHA-256 over each unlabeled file's batch-relative path and content, in ordinal order: their identity for lineage.</summary>

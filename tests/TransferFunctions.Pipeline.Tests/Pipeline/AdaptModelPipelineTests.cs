@@ -103,8 +103,8 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         using var package = await steps.Bases.LoadVersionAsync(Project, 1, Ct);
         Assert.Equal(["no", "yes"], prepared!.Columns["footwear"]);
         // Both batches' examples carry the column: the merged data has no missing values.
-        Assert.Equal(0, prepared.Targets("train", "footwear").Lt(0).Sum().ItemLong());
-        var truth = prepared.Targets("test", "footwear").ToArray<long>();
+        Assert.Equal(0, prepared.Targets("train", "footwear").lt(0).sum().item<long>());
+        var truth = prepared.Targets("test", "footwear").data<long>().ToArray();
         var predicted = TransferFunctions.Learning.Evaluation.ModelEvaluator.Predict(package.Model, prepared.Inputs("test"), head: "footwear").Labels;
         var accuracy = truth.Zip(predicted, (t, p) => t == p ? 1.0 : 0.0).Average();
         Assert.True(accuracy > 0.8, $"footwear head accuracy {accuracy:P1} on {truth.Length} test images (majority class 60%)");
@@ -122,7 +122,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal("domain-adapt", card.Strategy);
         Assert.Matches("^[0-9a-f]{64}$", card.UnlabeledDatasetDigest!);
         Assert.NotEqual(card.DatasetDigest, card.UnlabeledDatasetDigest);
-        Assert.Equal(60, prepared!.Unlabeled!.Size(0));
+        Assert.Equal(60, prepared!.Unlabeled!.size(0));
         // The unlabeled folder is not a class.
         Assert.DoesNotContain("_unlabeled", prepared.Labels);
         Assert.Equal(5, prepared.Labels.Count);
