@@ -191,8 +191,7 @@ module functions 'modules/functionapp.bicep' = {
     storeContainerName: storage.outputs.storeContainerName
     deploymentContainerUri: storage.outputs.deploymentContainerUri
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
-    stepJobId: steps.outputs.jobId
-    stepImage: stepImage
+    stepJobName: steps.outputs.jobName
     stepDevice: steps.outputs.device
     tags: tags
   }

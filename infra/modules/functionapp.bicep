@@ -47,13 +47,10 @@ param deploymentContainerUri string
 @description('Application Insights connection string (not a secret: local auth is off, ingestion needs Entra ID).')
 param appInsightsConnectionString string
 
-@description('Resource id of the step job the orchestrator starts executions of.')
-param stepJobId string
+@description('Name of the step job (in this resource group) the orchestrator starts executions of.')
+param stepJobName string
 
-@description('Full image reference the step job runs.')
-param stepImage string
-
-@description('Device the step executions use (TF_Engine__Device).')
+@description('Device the step executions use (passed to them as TF_Engine__Device).')
 param stepDevice string
 
 @description('Tags for every resource.')
@@ -133,9 +130,15 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     TF_Store__Kind: 'azure-blob'
     TF_Store__BlobServiceUri: storeBlobServiceUri
     TF_Store__Container: storeContainerName
-    TF_Engine__Device: stepDevice
-    TF_Steps__JobResourceId: stepJobId
-    TF_Steps__Image: stepImage
+    // The Functions instances have no GPU and run no model: their own device is the CPU.
+    TF_Engine__Device: 'cpu'
+    // The step job (ContainerApps: section of src/TransferFunctions.Azure): its resource id, split as the launcher
+    // reads it, and the device its executions use. The image is the job template's: starts keep it.
+    TF_ContainerApps__SubscriptionId: subscription().subscriptionId
+    TF_ContainerApps__ResourceGroup: resourceGroup().name
+    TF_ContainerApps__JobName: stepJobName
+    TF_ContainerApps__EngineDevice: stepDevice
+    TF_ContainerApps__ManagedIdentityClientId: identityClientId
   }
 }
 
