@@ -24,6 +24,11 @@ public sealed class CompiledTemplateTests(CompiledTemplate compiled) : IClassFix
         Assert.Equal("[parameters('identityClientId')]", (string?)settings["AZURE_CLIENT_ID"]);
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "a plain AzureWebJobsStorage setting is a connection string");
         Assert.Equal("azure-blob", (string?)settings["TF_Store__Kind"]);
+        Assert.Equal("managedidentity", (string?)settings["Storage__credential"]);
+        Assert.Equal("[parameters('blobServiceUri')]", (string?)settings["Storage__blobServiceUri"]);
+        Assert.Equal("[parameters('queueServiceUri')]", (string?)settings["Storage__queueServiceUri"]);
+        Assert.Equal("container-job", (string?)settings["TF_Steps__Runner"]);
+        Assert.Equal("[variables('containerTimeout')]", (string?)settings["TF_Steps__ContainerTimeout"]);
         Assert.Equal("cpu", (string?)settings["TF_Engine__Device"]);
         Assert.Equal("[parameters('stepDevice')]", (string?)settings["TF_ContainerApps__EngineDevice"]);
         Assert.Equal("[parameters('stepJobName')]", (string?)settings["TF_ContainerApps__JobName"]);
