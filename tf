@@ -76,7 +76,7 @@ publish_step() {
   esac
   [[ -n "$out" ]] || { echo "usage: ./tf publish-step --device cpu|cuda --output DIR [--dry-run] [msbuild args]" >&2; exit 2; }
   local publish=(dotnet publish src/TransferFunctions.Cli/TransferFunctions.Cli.csproj -c Release -r linux-x64
-    --self-contained false -p:TorchSharpPackage="$package" -o "$out" -nologo -v q -clp:ErrorsOnly "${extra[@]}")
+    --self-contained false -p:TfTorchSharpPackage="$package" -o "$out" -nologo -v q -clp:ErrorsOnly "${extra[@]}")
   if ((dry)); then echo "${publish[*]}"; else "${publish[@]}"; fi
 }
 

@@ -34,6 +34,7 @@ param stepWorkloadProfileType string = 'Consumption-GPU-NC8as-T4'
 
 @description('Seconds one step execution may run.')
 @minValue(60)
+@maxValue(86400)
 param stepReplicaTimeoutSeconds int = 7200
 
 @description('Replica retries of one step execution before it fails (steps are idempotent).')
@@ -48,7 +49,7 @@ param storeContainerName string = 'transferfunctions'
 param enableReadyEvents bool = false
 
 @description('Name of the Event Grid blob trigger function in the Functions app.')
-param readyTriggerFunctionName string = 'DatasetReady'
+param readyTriggerFunctionName string = 'Datasets_Ready'
 
 @description('.NET isolated runtime version of the Functions app on Flex Consumption.')
 param functionsDotnetVersion string = '10.0'
@@ -191,9 +192,12 @@ module functions 'modules/functionapp.bicep' = {
     storeContainerName: storage.outputs.storeContainerName
     deploymentContainerUri: storage.outputs.deploymentContainerUri
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
-    stepJobId: steps.outputs.jobId
-    stepImage: stepImage
+    stepJobName: steps.outputs.jobName
     stepDevice: steps.outputs.device
+    stepReplicaTimeoutSeconds: stepReplicaTimeoutSeconds
+    stepReplicaRetryLimit: stepReplicaRetryLimit
+    blobServiceUri: storage.outputs.blobServiceUri
+    queueServiceUri: storage.outputs.queueServiceUri
     tags: tags
   }
 }

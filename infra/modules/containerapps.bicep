@@ -146,8 +146,8 @@ resource job 'Microsoft.App/jobs@2025-01-01' = {
         {
           name: 'step'
           image: image
-          // The image's entrypoint is `transfer step`; each execution's start request supplies the arguments
-          // (<name> --input <key> --output <key>). Without them the step prints its usage and exits.
+          // The image's entrypoint is `transfer step`; each start overrides command and arguments
+          // (transfer step <name> --input <key> --output <key>). Without them the step prints its usage and exits.
           args: [
             '--help'
           ]

@@ -47,17 +47,37 @@ param deploymentContainerUri string
 @description('Application Insights connection string (not a secret: local auth is off, ingestion needs Entra ID).')
 param appInsightsConnectionString string
 
-@description('Resource id of the step job the orchestrator starts executions of.')
-param stepJobId string
+@description('Name of the step job (in this resource group) the orchestrator starts executions of.')
+param stepJobName string
 
-@description('Full image reference the step job runs.')
-param stepImage string
-
-@description('Device the step executions use (TF_Engine__Device).')
+@description('Device the step executions use (passed to them as TF_Engine__Device).')
 param stepDevice string
+
+@description('Seconds Container Apps lets one replica of a step run (the job\'s replicaTimeout).')
+param stepReplicaTimeoutSeconds int
+
+@description('Replica retries Container Apps makes within one execution (the job\'s replicaRetryLimit).')
+param stepReplicaRetryLimit int
+
+@description('Blob service URI of the account (the blob trigger\'s connection).')
+param blobServiceUri string
+
+@description('Queue service URI of the account (the blob trigger keeps its poison queue there).')
+param queueServiceUri string
 
 @description('Tags for every resource.')
 param tags object
+
+// The orchestrator stops waiting for an execution only after Container Apps has had every replica attempt, plus a
+// margin for scheduling (a GPU replica can wait for capacity); as a TimeSpan, d.hh:mm:ss.
+var containerTimeoutSeconds = stepReplicaTimeoutSeconds * (stepReplicaRetryLimit + 1) + 900
+var containerTimeout = format(
+  '{0}.{1:D2}:{2:D2}:{3:D2}',
+  containerTimeoutSeconds / 86400,
+  (containerTimeoutSeconds % 86400) / 3600,
+  (containerTimeoutSeconds % 3600) / 60,
+  containerTimeoutSeconds % 60
+)
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
@@ -126,6 +146,12 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     AzureWebJobsStorage__accountName: storageAccountName
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // The Event Grid blob trigger's connection ("Storage"): the same account, by identity; blob triggers need the
+    // queue endpoint too.
+    Storage__blobServiceUri: blobServiceUri
+    Storage__queueServiceUri: queueServiceUri
+    Storage__credential: 'managedidentity'
+    Storage__clientId: identityClientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     // DefaultAzureCredential picks the user-assigned identity by this client id.
@@ -133,9 +159,18 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     TF_Store__Kind: 'azure-blob'
     TF_Store__BlobServiceUri: storeBlobServiceUri
     TF_Store__Container: storeContainerName
-    TF_Engine__Device: stepDevice
-    TF_Steps__JobResourceId: stepJobId
-    TF_Steps__Image: stepImage
+    // The Functions instances have no GPU and run no model: their own device is the CPU.
+    TF_Engine__Device: 'cpu'
+    // The step job (ContainerApps: section of src/TransferFunctions.Azure): its resource id, split as the launcher
+    // reads it, and the device its executions use. The image is the job template's: starts keep it.
+    TF_ContainerApps__SubscriptionId: subscription().subscriptionId
+    TF_ContainerApps__ResourceGroup: resourceGroup().name
+    TF_ContainerApps__JobName: stepJobName
+    TF_ContainerApps__EngineDevice: stepDevice
+    TF_ContainerApps__ManagedIdentityClientId: identityClientId
+    // Steps run as job executions, monitored by durable timers (Steps: section of the Functions app).
+    TF_Steps__Runner: 'container-job'
+    TF_Steps__ContainerTimeout: containerTimeout
   }
 }
 

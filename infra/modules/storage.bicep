@@ -111,5 +111,6 @@ resource roleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 output id string = account.id
 output name string = account.name
 output blobServiceUri string = account.properties.primaryEndpoints.blob
+output queueServiceUri string = account.properties.primaryEndpoints.queue
 output storeContainerName string = storeContainer.name
 output deploymentContainerUri string = '${account.properties.primaryEndpoints.blob}${deploymentContainer.name}'

@@ -24,7 +24,17 @@ public sealed class CompiledTemplateTests(CompiledTemplate compiled) : IClassFix
         Assert.Equal("[parameters('identityClientId')]", (string?)settings["AZURE_CLIENT_ID"]);
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "a plain AzureWebJobsStorage setting is a connection string");
         Assert.Equal("azure-blob", (string?)settings["TF_Store__Kind"]);
-        foreach (var name in new[] { "TF_Store__BlobServiceUri", "TF_Store__Container", "TF_Engine__Device", "TF_Steps__JobResourceId", "TF_Steps__Image", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING" })
+        Assert.Equal("managedidentity", (string?)settings["Storage__credential"]);
+        Assert.Equal("[parameters('blobServiceUri')]", (string?)settings["Storage__blobServiceUri"]);
+        Assert.Equal("[parameters('queueServiceUri')]", (string?)settings["Storage__queueServiceUri"]);
+        Assert.Equal("container-job", (string?)settings["TF_Steps__Runner"]);
+        Assert.Equal("[variables('containerTimeout')]", (string?)settings["TF_Steps__ContainerTimeout"]);
+        Assert.Equal("cpu", (string?)settings["TF_Engine__Device"]);
+        Assert.Equal("[parameters('stepDevice')]", (string?)settings["TF_ContainerApps__EngineDevice"]);
+        Assert.Equal("[parameters('stepJobName')]", (string?)settings["TF_ContainerApps__JobName"]);
+        Assert.Equal("[subscription().subscriptionId]", (string?)settings["TF_ContainerApps__SubscriptionId"]);
+        Assert.Equal("[resourceGroup().name]", (string?)settings["TF_ContainerApps__ResourceGroup"]);
+        foreach (var name in new[] { "TF_Store__BlobServiceUri", "TF_Store__Container", "TF_ContainerApps__ManagedIdentityClientId", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING" })
         {
             Assert.True(settings.ContainsKey(name), $"app setting {name} is missing");
         }

@@ -39,7 +39,7 @@ public sealed class StepImageTests
         Assert.Equal(["dotnet", "publish", "src/TransferFunctions.Cli/TransferFunctions.Cli.csproj"], publish.Take(3));
         Assert.Equal("linux-x64", ValueAfter(publish, "-r"));
         Assert.Equal("/out", ValueAfter(publish, "-o"));
-        Assert.Contains($"-p:TorchSharpPackage={torchPackage}", publish);
+        Assert.Contains($"-p:TfTorchSharpPackage={torchPackage}", publish);
         Assert.Contains($"-p:SourceRevisionId={Revision}", publish);
     }
 
