@@ -13,10 +13,12 @@ public sealed class DurableEngine : IPipelineEngine
 
     private DurableEngine(TemporaryFolder folder, DurableTestApp app) => (_folder, _app) = (folder, app);
 
-    public static async Task<DurableEngine> StartAsync(StepRunnerOptions? options = null)
+    /// <param name="options">Step runner settings.</param>
+    /// <param name="launcher">Makes the container job launcher over the store's folder (for the <c>container-job</c> runner).</param>
+    public static async Task<DurableEngine> StartAsync(StepRunnerOptions? options = null, Func<string, TransferFunctions.Functions.Containers.IStepJobLauncher>? launcher = null)
     {
         var folder = new TemporaryFolder();
-        return new DurableEngine(folder, await DurableTestApp.StartAsync(folder.Path, options));
+        return new DurableEngine(folder, await DurableTestApp.StartAsync(folder.Path, options, launcher?.Invoke(folder.Path)));
     }
 
     public string Name => "durable";

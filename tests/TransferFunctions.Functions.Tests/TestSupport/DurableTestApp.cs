@@ -49,7 +49,9 @@ public sealed class DurableTestApp : IAsyncDisposable
     /// <param name="options">Step runner settings (small retry intervals keep failure tests short).</param>
     /// <param name="launcher">The container job launcher, for the <c>container-job</c> runner.</param>
     /// <param name="executor">Runs the steps (default: the real in-process pipeline steps).</param>
-    public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IStepJobLauncher? launcher = null, IStepExecutor? executor = null)
+    /// <param name="more">Registers test orchestrations beside the app's.</param>
+    public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IStepJobLauncher? launcher = null, IStepExecutor? executor = null,
+        Action<DurableTaskRegistry>? more = null)
     {
         var store = new FileSystemObjectStore(storeRoot);
         var steps = new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(storeRoot, ".tfstore-work") });
@@ -74,6 +76,7 @@ public sealed class DurableTestApp : IAsyncDisposable
             r.AddActivityFunc<string, StepJobStatus>(DurableNames.GetStepJobStatus, (_, input) => containers.GetStepJobStatus(input, none));
             r.AddActivityFunc<string>(DurableNames.StopStepJob, (_, input) => containers.StopStepJob(input, none));
             r.AddActivityFunc<string, JsonElement>(DurableNames.ReadStepOutput, (_, input) => containers.ReadStepOutput(input, none));
+            more?.Invoke(r);
         }, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
         return new DurableTestApp(host, store, steps, turns, services, storeRoot);
     }
