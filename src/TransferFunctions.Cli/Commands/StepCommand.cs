@@ -20,7 +20,7 @@ public static class StepCommand
         var command = new Command("step", "Run one pipeline step (used by isolated step runners).") { name, input, output, store };
         command.SetAction(async (parse, ct) =>
         {
-            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct);
             var executor = pipeline.Steps.CreateInProcessExecutor();
             await StepDocuments.ExecuteAsync(pipeline.Store, executor, parse.GetValue(input)!, parse.GetValue(output)!, ct);
             return 0;
