@@ -48,8 +48,9 @@ azurite_tools() {
   cp "$dir/package-lock.json" "$stamp"
 }
 
+# MSBuild's own output goes to stderr: stdout belongs to the command (`./tf run … --json` stays parseable).
 build() {
-  dotnet build TransferFunctions.Local.slnf -c Release -nologo -v q -clp:ErrorsOnly "$@"
+  dotnet build TransferFunctions.Local.slnf -c Release -nologo -v q -clp:ErrorsOnly "$@" >&2
 }
 
 transfer() {

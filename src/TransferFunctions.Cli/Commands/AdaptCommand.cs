@@ -22,6 +22,9 @@ public static class AdaptCommand
     /// <summary>The adaptation report written next to the package.</summary>
     public const string ReportFile = "adaptation.json";
 
+    /// <summary>Below this many test examples in a class the printed accuracy is too coarse to read without a warning (the pipeline's gate uses the same bound).</summary>
+    public const int MinTestExamplesPerClass = 5;
+
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "dataset: image folder, folder with manifest.csv/.jsonl, or a manifest file", Required = true };
@@ -42,7 +45,7 @@ public static class AdaptCommand
             data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName, device,
         };
         command.SetAction((parse, ct) => parse.GetValue(project) is { } p
-            ? PipelineAdapt.RunAsync(new PipelineAdapt.Request(p, parse.GetValue(data)!, parse.GetValue(store)!, parse.GetValue(batchName),
+            ? PipelineAdapt.RunAsync(new PipelineAdapt.Request(p, parse.GetValue(data)!, parse.GetValue(store), parse.GetValue(batchName),
                 parse.GetResult(strategy) is null || parse.GetResult(strategy)!.Implicit ? null : parse.GetValue(strategy),
                 parse.GetResult(basePath) is null || parse.GetResult(basePath)!.Implicit ? null : parse.GetValue(basePath),
                 parse.GetResult(steps) is null || parse.GetResult(steps)!.Implicit ? null : parse.GetValue(steps), parse.GetValue(seed)), ct)
@@ -85,6 +88,13 @@ public static class AdaptCommand
         var report = await DataErrors.ReadAndValidateAsync(request.Data, log, ct);
         if (report is null) return DataErrors.ExitCode;
         foreach (var c in report.Counts) log.WriteLine($"  {c.Label}: {c.Train} train, {c.Validation} validation, {c.Test} test");
+        var tiny = report.Counts.Where(c => c.Test < MinTestExamplesPerClass).ToList();
+        string? testWarning = null;
+        if (tiny.Count > 0)
+        {
+            testWarning = $"{string.Join(", ", tiny.Select(c => $"'{c.Label}' has {c.Test}"))} test example(s) (fewer than {MinTestExamplesPerClass} per class): the test accuracy moves by whole points per image; score a larger held-out folder with `transfer evaluate --data`";
+            log.WriteLine($"warning [tiny-test-split]: {testWarning}");
+        }
 
         using var basePackage = ModelPackage.Load(request.Base);
         var spec = basePackage.Manifest.Input;
@@ -127,7 +137,7 @@ public static class AdaptCommand
         foreach (var note in outcome.Report.Notes) System.Console.Out.WriteLine($"  - {note}");
         System.Console.Out.WriteLine(evaluation is null
             ? $"Wrote {request.Output} ({strategy.Name}); the dataset has no test split, so nothing was evaluated."
-            : $"Wrote {request.Output} ({strategy.Name}): test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
+            : $"Wrote {request.Output} ({strategy.Name}){(testWarning is null ? "" : " [tiny test split, see the warning]")}: test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
         JsonOutput.WriteLastLine(new JsonObject
         {
             ["strategy"] = strategy.Name,
@@ -142,6 +152,7 @@ public static class AdaptCommand
             ["weights_digest"] = package.Manifest.WeightsDigest,
             ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 1),
             ["device"] = EngineDevice.Describe(device),
+            ["test_split_warning"] = testWarning,
         });
         return 0;
     }

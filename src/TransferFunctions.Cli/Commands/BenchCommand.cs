@@ -8,6 +8,12 @@ namespace TransferFunctions.Cli.Commands;
 /// <summary>`transfer bench engine` (more benchmarks join as the product grows).</summary>
 public static class BenchCommand
 {
+    /// <summary>Where the full label-efficiency sweep writes (tracked in the repository).</summary>
+    public static readonly string FullResults = Path.Combine("results", "label-efficiency");
+
+    /// <summary>Where <c>--quick</c> writes: beside, never over, the full sweep's results.</summary>
+    public static readonly string QuickResults = Path.Combine("results", "label-efficiency", "quick");
+
     public static Command Create()
     {
         var threads = new Option<int>("--threads") { Description = "intra-op threads for both sides (default: available cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -31,7 +37,7 @@ public static class BenchCommand
         });
         var quick = new Option<bool>("--quick") { Description = "k = 10 and 100 only, one seed (under 5 minutes)" };
         var basePath = new Option<string>("--base") { Description = "base model package directory", DefaultValueFactory = _ => AdaptCommand.DefaultBase() };
-        var output = new Option<string>("--output", "-o") { Description = "results directory (JSON + SVG; --quick writes to its quick/ subfolder)", DefaultValueFactory = _ => Path.Combine("results", "label-efficiency") };
+        var output = new Option<string?>("--output", "-o") { Description = $"results directory (JSON + SVG); default {FullResults}, or {QuickResults} with --quick (the tracked full-sweep results are never overwritten by a quick run)" };
         var ks = new Option<int[]>("--k") { Description = "labels per class to run (default: 1 5 10 50 100 600 6000)", AllowMultipleArgumentsPerToken = true };
         var methods = new Option<string[]>("--methods") { Description = "methods to run (default: linear-probe fine-tune scratch auto)", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int?>("--seeds") { Description = "seeds per k (default: 3 for k <= 100, else 1)" };
@@ -46,17 +52,13 @@ public static class BenchCommand
         {
             if (parse.GetValue(from) is { } resultsFile)
             {
-                JsonOutput.WriteLastLine(LabelEfficiencyBenchmark.Replot(resultsFile, parse.GetValue(output)!));
+                JsonOutput.WriteLastLine(LabelEfficiencyBenchmark.Replot(resultsFile, parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(resultsFile))!));
                 return 0;
             }
             torch.set_num_threads(parse.GetValue(threads));
             var k = parse.GetValue(ks);
             var m = parse.GetValue(methods);
-            // --quick writes beside, not over, the full sweep's results unless told where.
-            var outputDirectory = parse.GetValue(quick) && (parse.GetResult(output) is null || parse.GetResult(output)!.Implicit)
-                ? Path.Combine(parse.GetValue(output)!, "quick")
-                : parse.GetValue(output)!;
-            var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, outputDirectory, parse.GetValue(quick),
+            var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, parse.GetValue(output) ?? (parse.GetValue(quick) ? QuickResults : FullResults), parse.GetValue(quick),
                 k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds), parse.GetValue(progress), Steps: parse.GetValue(steps));
             var result = await Task.Run(() => LabelEfficiencyBenchmark.RunAsync(settings, System.Console.Error, ct), ct);
             JsonOutput.WriteLastLine(result);

@@ -21,6 +21,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
 {
     public const string CandidateRole = "candidate";
     public const string ScratchRole = "scratch";
+    public const string ProbeRole = "probe";
 
     /// <summary>Source examples used for the domain distance and retention checks (a fixed, small sample).</summary>
     public const int SourceSample = 1000;
@@ -34,7 +35,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     {
         var watch = Stopwatch.StartNew();
         var computeDevice = DeviceFor(request.Run);
-        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        using var basePackage = await bases.LoadAsync(request.Data.BaseModel, cancellationToken);
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var target = Target(data, request.Data);
         basePackage.Model.to(computeDevice);
@@ -61,7 +62,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     {
         var watch = Stopwatch.StartNew();
         var computeDevice = DeviceFor(request.Run);
-        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        using var basePackage = await bases.LoadAsync(request.Data.BaseModel, cancellationToken);
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var strategy = StrategyRegistry.Create(request.Strategy);
         var target = Target(data, request.Data);
@@ -95,6 +96,16 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         }
     }, cancellationToken);
 
+    /// <summary>
+    /// The probe-baseline step: the base's linear probe on the run's data, the reference a project's first model must
+    /// beat. A project that has a champion needs none (the champion is the reference): null then.
+    /// </summary>
+    public async Task<TrainedModel?> ProbeBaselineAsync(TrainRequest request, CancellationToken cancellationToken)
+    {
+        if (await registry.GetChampionAsync(request.Run.Project, cancellationToken) is not null) return null;
+        return await AdaptAsync(request with { Strategy = "linear-probe", Role = ProbeRole }, cancellationToken);
+    }
+
     public Task<EvaluationResult> EvaluateAsync(EvaluateRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         var watch = Stopwatch.StartNew();
@@ -111,19 +122,18 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         ModelEvaluation? championEval = null, probeEval = null;
         int? championVersion = null;
         var champion = await registry.GetChampionAsync(request.Run.Project, cancellationToken);
-        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        using var basePackage = await bases.LoadAsync(request.Data.BaseModel, cancellationToken);
         if (champion is not null)
         {
             championVersion = champion.Value.Version;
             using var championPackage = await bases.LoadVersionAsync(request.Run.Project, championVersion.Value, cancellationToken);
             championEval = Evaluate($"champion v{championVersion}", championPackage, x, y, labels);
         }
-        else
+        else if (request.Probe is { } probeModel)
         {
-            // A project's first model is also judged against the base's linear probe on the same data.
-            var context = new AdaptationContext { Base = basePackage, Data = Target(data, request.Data), Seed = request.Run.Seed, FeatureCache = _cache, Budget = Budget(request.Run), Device = DeviceFor(request.Run) };
-            using var probe = StrategyRegistry.Create("linear-probe").Adapt(context, cancellationToken);
-            probeEval = Evaluate("base linear probe", probe.Model, x, y, labels);
+            // A project's first model is also judged against the base's linear probe (trained by its own step) on the same data.
+            using var probe = await StagedModels.LoadAsync(store, probeModel.StagedPrefix, cancellationToken);
+            probeEval = Evaluate("base linear probe", probe, x, y, labels);
         }
 
         double? before = null, after = null;
@@ -140,7 +150,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
                 }
             }
         }
-        var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after);
+        var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after, basePackage.Manifest.SourceDataset is not null);
         return new EvaluationResult(evidence, championVersion, watch.Elapsed.TotalSeconds);
     }, cancellationToken);
 

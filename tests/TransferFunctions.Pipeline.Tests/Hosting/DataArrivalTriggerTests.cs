@@ -1,10 +1,10 @@
-using TransferFunctions.Cli.Tests.TestSupport;
+using TransferFunctions.Pipeline.Tests.TestSupport;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Storage;
 
-namespace TransferFunctions.Cli.Tests.Hosting;
+namespace TransferFunctions.Pipeline.Tests.Hosting;
 
 /// <summary>
 /// The data-arrival trigger starts exactly one run per ready batch: under duplicate, reordered and
@@ -50,9 +50,9 @@ public sealed class DataArrivalTriggerTests : IAsyncLifetime
 
         // Marker first, data after; data first, marker after; a marker touched over and over; two projects interleaved.
         await _store.WriteAsync(ArrivalKeys.Marker("fashion", "b1"), ReadOnlyMemory<byte>.Empty);
-        await ServeTestHost.WriteBatchAsync(_store, "shoes", "s1", files: 4, ready: false);
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b1", files: 3, ready: false);
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b2", files: 6);
+        await StoreBatches.WriteBatchAsync(_store, "shoes", "s1", files: 4, ready: false);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b1", files: 3, ready: false);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b2", files: 6);
         var touches = Enumerable.Range(0, 25).Select(async i =>
         {
             await _store.WriteAsync(ArrivalKeys.Marker("fashion", "b2"), new[] { (byte)i });
@@ -88,8 +88,8 @@ public sealed class DataArrivalTriggerTests : IAsyncLifetime
     [Fact]
     public async Task Restarting_the_trigger_midway_starts_no_second_run_for_a_batch()
     {
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b1", files: 2);
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b2", files: 3);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b1", files: 2);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b2", files: 3);
         using (var first = new DataArrivalTrigger(_store, _service, Fast))
         {
             Assert.Equal(["b1", "b2"], (await first.ScanAsync()).Select(a => a.Batch).Order());
@@ -98,7 +98,7 @@ public sealed class DataArrivalTriggerTests : IAsyncLifetime
         // The restart: markers touched again, a new batch, and one batch whose record was lost in a
         // crash between submitting its run and recording it.
         await _store.WriteAsync(ArrivalKeys.Marker("fashion", "b1"), "again"u8.ToArray());
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b3", files: 4);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b3", files: 4);
         Assert.True(await _store.DeleteAsync(ArrivalKeys.Handled("fashion", "b2")));
         using var second = new DataArrivalTrigger(_store, _service, Fast);
         var afterRestart = await second.ScanAsync();
@@ -125,10 +125,10 @@ public sealed class DataArrivalTriggerTests : IAsyncLifetime
         var watching = trigger.RunAsync(stop.Token);
         await Task.Delay(200);
 
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b1", files: 2);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b1", files: 2);
 
         var runId = ArrivalKeys.RunId("fashion", "b1");
-        await ServeTestHost.EventuallyAsync(async () => await _client.GetStatusAsync(runId) is not null, "the watcher starts the run", TimeSpan.FromSeconds(10));
+        await StoreBatches.EventuallyAsync(async () => await _client.GetStatusAsync(runId) is not null, "the watcher starts the run", TimeSpan.FromSeconds(10));
         await stop.CancelAsync();
         await watching;
     }
@@ -141,10 +141,10 @@ public sealed class DataArrivalTriggerTests : IAsyncLifetime
         var watching = trigger.RunAsync(stop.Token);
         await Task.Delay(100);
 
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b1", files: 2);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b1", files: 2);
 
         var runId = ArrivalKeys.RunId("fashion", "b1");
-        await ServeTestHost.EventuallyAsync(async () => await _client.GetStatusAsync(runId) is not null, "a rescan starts the run", TimeSpan.FromSeconds(10));
+        await StoreBatches.EventuallyAsync(async () => await _client.GetStatusAsync(runId) is not null, "a rescan starts the run", TimeSpan.FromSeconds(10));
         await stop.CancelAsync();
         await watching;
     }
@@ -152,7 +152,7 @@ public sealed class DataArrivalTriggerTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_of_an_invalid_project_name_is_recorded_with_its_reason_and_starts_no_run()
     {
-        await ServeTestHost.WriteBatchAsync(_store, "Fashion MNIST", "b1", files: 2);
+        await StoreBatches.WriteBatchAsync(_store, "Fashion MNIST", "b1", files: 2);
         using var trigger = new DataArrivalTrigger(_store, _service, Fast);
 
         var first = await trigger.ScanAsync();

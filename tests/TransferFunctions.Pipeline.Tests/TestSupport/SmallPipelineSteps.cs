@@ -7,7 +7,7 @@ using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Storage;
 
-namespace TransferFunctions.Cli.Tests.TestSupport;
+namespace TransferFunctions.Pipeline.Tests.TestSupport;
 
 /// <summary>
 /// The steps of <see cref="SmallAdaptOrchestrator"/>: real functions over the store and the model

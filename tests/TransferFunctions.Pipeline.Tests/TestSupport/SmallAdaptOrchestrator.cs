@@ -1,10 +1,10 @@
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Service;
 
-namespace TransferFunctions.Cli.Tests.TestSupport;
+namespace TransferFunctions.Pipeline.Tests.TestSupport;
 
 /// <summary>
-/// The pipeline's shape in miniature, for host tests until the real AdaptModel orchestrator lands:
+/// The pipeline's shape in miniature, for the scheduler and trigger tests (what they prove does not depend on learning):
 /// validate the batch → train (accuracy from the number of files) → evaluate against the champion →
 /// optional approval → promote by compare-and-swap → report. Every step is a real function on the store
 /// (<see cref="SmallPipelineSteps"/>).

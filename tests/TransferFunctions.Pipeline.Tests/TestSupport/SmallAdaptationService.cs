@@ -4,7 +4,7 @@ using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Service;
 
-namespace TransferFunctions.Cli.Tests.TestSupport;
+namespace TransferFunctions.Pipeline.Tests.TestSupport;
 
 /// <summary>
 /// <see cref="IAdaptationService"/> over the real orchestration client, registry and scheduler, running

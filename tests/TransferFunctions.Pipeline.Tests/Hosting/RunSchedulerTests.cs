@@ -1,11 +1,11 @@
-using TransferFunctions.Cli.Tests.TestSupport;
+using TransferFunctions.Pipeline.Tests.TestSupport;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Storage;
 
-namespace TransferFunctions.Cli.Tests.Hosting;
+namespace TransferFunctions.Pipeline.Tests.Hosting;
 
 /// <summary>The scheduler's guarantees, with real runs of the small orchestrator through the replay runner.</summary>
 public sealed class RunSchedulerTests : IAsyncLifetime
@@ -44,7 +44,7 @@ public sealed class RunSchedulerTests : IAsyncLifetime
         var ids = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            await ServeTestHost.WriteBatchAsync(_store, $"project-{i}", "b1", files: 3, ready: false);
+            await StoreBatches.WriteBatchAsync(_store, $"project-{i}", "b1", files: 3, ready: false);
             ids.Add((await service.SubmitAsync(new AdaptationRequest($"project-{i}", "b1"))).InstanceId);
         }
 
@@ -66,8 +66,8 @@ public sealed class RunSchedulerTests : IAsyncLifetime
         for (var i = 1; i <= 4; i++)
         {
             // Growing batches: each run's candidate beats the champion of the run before it.
-            await ServeTestHost.WriteBatchAsync(_store, "fashion", $"b{i}", files: 10 * i, ready: false);
-            await ServeTestHost.WriteBatchAsync(_store, "shoes", $"b{i}", files: 10 * i, ready: false);
+            await StoreBatches.WriteBatchAsync(_store, "fashion", $"b{i}", files: 10 * i, ready: false);
+            await StoreBatches.WriteBatchAsync(_store, "shoes", $"b{i}", files: 10 * i, ready: false);
         }
 
         for (var i = 1; i <= 4; i++)
@@ -100,11 +100,11 @@ public sealed class RunSchedulerTests : IAsyncLifetime
     public async Task A_run_scheduled_again_while_queued_or_running_executes_once()
     {
         var service = CreateService(maxConcurrentRuns: 1);
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b1", files: 3, ready: false);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b1", files: 3, ready: false);
         _steps.HoldTraining();
         var run = await service.SubmitAsync(new AdaptationRequest("fashion", "b1"), "run-1");
         var queued = await service.SubmitAsync(new AdaptationRequest("fashion", "b1"), "run-2");
-        await ServeTestHost.EventuallyAsync(() => Task.FromResult(_steps.Training == 1), "run-1 trains");
+        await StoreBatches.EventuallyAsync(() => Task.FromResult(_steps.Training == 1), "run-1 trains");
 
         var againWhileRunning = _scheduler!.Schedule(new ScheduledRun("run-1", "fashion"));
         var againWhileQueued = _scheduler.Schedule(new ScheduledRun("run-2", "fashion"));
@@ -125,7 +125,7 @@ public sealed class RunSchedulerTests : IAsyncLifetime
     public async Task A_run_held_by_another_runner_is_taken_when_its_lease_expires()
     {
         var service = CreateService(maxConcurrentRuns: 1);
-        await ServeTestHost.WriteBatchAsync(_store, "fashion", "b1", files: 3, ready: false);
+        await StoreBatches.WriteBatchAsync(_store, "fashion", "b1", files: 3, ready: false);
         // What a runner killed mid-run leaves behind: its lease, for a while.
         var stale = await _store.AcquireLeaseAsync(RunKeys.Lease("run-1"), TimeSpan.FromMilliseconds(700), "crashed runner");
         Assert.NotNull(stale);
@@ -143,11 +143,11 @@ public sealed class RunSchedulerTests : IAsyncLifetime
         var ids = new List<string>();
         foreach (var project in new[] { "fashion", "shoes", "hats" })
         {
-            await ServeTestHost.WriteBatchAsync(_store, project, "b1", files: 5, ready: false);
+            await StoreBatches.WriteBatchAsync(_store, project, "b1", files: 5, ready: false);
             ids.Add((await first.SubmitAsync(new AdaptationRequest(project, "b1"))).InstanceId);
         }
 
-        await ServeTestHost.EventuallyAsync(() => Task.FromResult(_steps.Training == 2), "two runs train (the third waits for a slot)");
+        await StoreBatches.EventuallyAsync(() => Task.FromResult(_steps.Training == 2), "two runs train (the third waits for a slot)");
         await _scheduler!.StopAsync();
         var atStop = await _client.ListRunsAsync().ToListAsync();
         _steps.OpenTraining();
