@@ -17,8 +17,6 @@ public static class CommonOptions
     /// <summary>Environment form of the <c>Engine:Device</c> configuration key.</summary>
     public const string DeviceVariable = "TF_Engine__Device";
 
-    /// <summary>The configuration key of the engine device.</summary>
-    public const string DeviceKey = "Engine:Device";
 
     /// <summary>The engine device option (<c>Engine:Device</c>); a CUDA request on a machine without CUDA fails before any work.</summary>
     public static Option<string> Device() => new("--device")

@@ -24,7 +24,7 @@ public static class StepCommand
             // Checked first: a CUDA request on a machine without CUDA fails here, before the step reads anything.
             TransferFunctions.Learning.Engine.EngineDevice.Resolve(parse.GetValue(device));
             await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct,
-                settings: new Dictionary<string, string?> { [CommonOptions.DeviceKey] = parse.GetValue(device) });
+                settings: new Dictionary<string, string?> { [TransferFunctions.Pipeline.Hosting.CoreServiceCollectionExtensions.DeviceKey] = parse.GetValue(device) });
             var executor = pipeline.Steps.CreateInProcessExecutor();
             await StepDocuments.ExecuteAsync(pipeline.Store, executor, parse.GetValue(input)!, parse.GetValue(output)!, ct);
             return 0;

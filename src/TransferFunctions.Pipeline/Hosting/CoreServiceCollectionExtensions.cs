@@ -20,9 +20,6 @@ namespace TransferFunctions.Pipeline.Hosting;
 /// </summary>
 public static class CoreServiceCollectionExtensions
 {
-    /// <summary>The configuration key of the engine device (auto, cpu, cuda, cuda:N).</summary>
-    public const string EngineDeviceKey = "Engine:Device";
-
     /// <summary>Configuration key of the device the compute steps run on (<c>auto</c>, <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</summary>
     public const string DeviceKey = "Engine:Device";
 
@@ -53,7 +50,7 @@ public static class CoreServiceCollectionExtensions
                 if (configuration[$"{PipelineOptions.Section}:{nameof(PipelineOptions.WorkDirectory)}"] is null && store.Value.Kind == StoreOptions.FileSystem)
                     o.WorkDirectory = Path.Combine(Path.GetFullPath(store.Value.Root), ".tfstore-work");
                 // The engine device is its own section (Engine:Device), shared by every host and the step container.
-                if (configuration[EngineDeviceKey] is { Length: > 0 } device) o.Device = device;
+                if (configuration[DeviceKey] is { Length: > 0 } device) o.Device = device;
             })
             .Validate(o => o.MinExamplesPerClass >= 1, "Pipeline:MinExamplesPerClass must be at least 1.")
             .Validate(o => o.MaxPixels > 0, "Pipeline:MaxPixels must be positive.")
@@ -83,7 +80,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(sp => new PipelineSteps(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<OrchestrationClient>(),
             sp.GetRequiredService<BaseModelResolver>(), sp.GetRequiredService<PipelineOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IStepExecutor>(sp => sp.GetRequiredService<PipelineSteps>().CreateInProcessExecutor());
-        services.TryAddSingleton(sp => new ObservedStepExecutor(sp.GetRequiredService<IStepExecutor>(), sp.GetRequiredService<ILogger<ObservedStepExecutor>>(), configuration[DeviceKey] ?? "cpu"));
+        services.TryAddSingleton(sp => new ObservedStepExecutor(sp.GetRequiredService<IStepExecutor>(), sp.GetRequiredService<ILogger<ObservedStepExecutor>>(), configuration[DeviceKey] ?? TransferFunctions.Learning.Engine.EngineDevice.Auto));
         services.TryAddSingleton(sp => new LocalOrchestrationRunner(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ObservedStepExecutor>(),
             sp.GetRequiredService<LocalRunnerOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalOrchestrationRunner>>()));
         services.TryAddSingleton(sp => new AdaptationService(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<OrchestrationClient>(), sp.GetRequiredService<ModelRegistry>(),
