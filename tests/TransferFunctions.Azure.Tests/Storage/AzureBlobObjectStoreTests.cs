@@ -85,8 +85,9 @@ public sealed class AzureBlobObjectStoreTests(AzuriteFixture azurite)
         async Task<ObjectLease?[]> RaceAsync(TimeSpan duration) =>
             await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => store.AcquireLeaseAsync(key, duration, $"runner-{i}", Ct), Ct)));
 
-        var free = await RaceAsync(TimeSpan.FromSeconds(2));
-        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        // 4 s: long enough that the winner's lease cannot expire while the slowest racer is still trying.
+        var free = await RaceAsync(TimeSpan.FromSeconds(4));
+        await Task.Delay(TimeSpan.FromSeconds(5), Ct);
         var expired = await RaceAsync(TimeSpan.FromSeconds(30));
 
         var firstWinner = Assert.Single(free, l => l is not null)!;
