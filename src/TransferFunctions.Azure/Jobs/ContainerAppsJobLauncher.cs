@@ -26,6 +26,7 @@ public sealed partial class ContainerAppsJobLauncher : IContainerStepLauncher
 {
     private static readonly TimeSpan DefaultOperationPollInterval = TimeSpan.FromSeconds(2);
     private const int MaxOperationPolls = 60;
+    private const int MaxExecutionPages = 10;
 
     private readonly HttpPipeline _pipeline;
     private readonly ContainerAppsJobOptions _options;
@@ -94,6 +95,12 @@ public sealed partial class ContainerAppsJobLauncher : IContainerStepLauncher
 
         var job = await SendAsync(RequestMethod.Get, _jobUri, null, "read the job", cancellationToken).ConfigureAwait(false);
         var template = BuildExecutionTemplate(ParseJson(job, "the job"), step, inputKey, outputKey);
+        if (await FindReusableExecutionAsync(StepArguments(step, inputKey, outputKey), cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            _logger.LogInformation("Step {Step} with output {Output} is already execution {Execution} of job {Job}; not starting another.",
+                step, outputKey, existing, _options.JobName);
+            return existing;
+        }
 
         var started = await SendAsync(RequestMethod.Post, Action(_jobUri, "start"), template, $"start step '{step}'", cancellationToken).ConfigureAwait(false);
         var name = ExecutionNameOf(started) ?? await AwaitStartOperationAsync(started, step, cancellationToken).ConfigureAwait(false);
@@ -174,7 +181,7 @@ public sealed partial class ContainerAppsJobLauncher : IContainerStepLauncher
             {
                 overridden = true;
                 copy["command"] = new JsonArray(_options.Command);
-                copy["args"] = new JsonArray("step", step, "--input", inputKey, "--output", outputKey);
+                copy["args"] = StepArguments(step, inputKey, outputKey);
                 copy["env"] = MergeEnvironment(container?["env"] as JsonArray);
             }
 
@@ -194,6 +201,43 @@ public sealed partial class ContainerAppsJobLauncher : IContainerStepLauncher
         }
 
         return body;
+    }
+
+    private static JsonArray StepArguments(string step, string inputKey, string outputKey) =>
+        new("step", step, "--input", inputKey, "--output", outputKey);
+
+    /// <summary>
+    /// An execution of the very same step invocation (same arguments, hence the same input and output keys) that is
+    /// running or has succeeded: a start repeated by an activity retried after a host crash finds it instead of
+    /// starting a second GPU execution. Failed and stopped ones are not reused; a new start runs the step again.
+    /// </summary>
+    private async Task<string?> FindReusableExecutionAsync(JsonArray arguments, CancellationToken cancellationToken)
+    {
+        Uri? page = new($"{_jobUri}/executions");
+        for (var pages = 0; page is not null && pages < MaxExecutionPages; pages++)
+        {
+            var response = await SendAsync(RequestMethod.Get, page, null, "list the job's executions", cancellationToken).ConfigureAwait(false);
+            var body = ParseJson(response, "the job's executions");
+            foreach (var execution in body["value"] as JsonArray ?? [])
+            {
+                var status = execution?["properties"]?["status"]?.GetValue<string>();
+                if (status is not ("Running" or "Processing" or "Succeeded"))
+                {
+                    continue;
+                }
+
+                var containers = execution?["properties"]?["template"]?["containers"] as JsonArray ?? [];
+                if (containers.Any(container => JsonNode.DeepEquals(container?["args"], arguments))
+                    && execution?["name"]?.GetValue<string>() is { Length: > 0 } name)
+                {
+                    return name;
+                }
+            }
+
+            page = body["nextLink"]?.GetValue<string>() is { Length: > 0 } next ? new Uri(next) : null;
+        }
+
+        return null;
     }
 
     /// <summary>The fields a JobExecutionContainer has (image, name, command, args, env, resources), copied from the job's container.</summary>

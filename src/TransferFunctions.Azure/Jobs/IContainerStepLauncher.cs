@@ -11,7 +11,12 @@ public interface IContainerStepLauncher
     /// Starts <c>transfer step <paramref name="step"/> --input <paramref name="inputKey"/> --output <paramref name="outputKey"/></c>
     /// and returns the execution's name, which identifies it to <see cref="GetStatusAsync"/> and <see cref="StopAsync"/>.
     /// </summary>
-    /// <remarks>Not idempotent by itself: a repeated call starts another execution. Steps are idempotent (same input, same output key), so a duplicate wastes compute but changes no result.</remarks>
+    /// <remarks>
+    /// Idempotent while it can be: an execution of the same step, input and output that is running or has succeeded is
+    /// returned instead of starting another (an activity retried after a host crash). After a failure or stop a call
+    /// starts a new execution. Steps are idempotent (same input, same output key), so a rare duplicate wastes compute
+    /// but changes no result.
+    /// </remarks>
     Task<string> StartAsync(string step, string inputKey, string outputKey, CancellationToken cancellationToken = default);
 
     /// <summary>Where the execution is: running, or finished as succeeded, failed or stopped.</summary>

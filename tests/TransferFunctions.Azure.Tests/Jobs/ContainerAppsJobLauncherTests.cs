@@ -54,6 +54,18 @@ public sealed class ContainerAppsJobLauncherTests
     }
 
     [Fact]
+    public async Task Repeated_start_of_a_running_invocation_returns_that_execution_instead_of_starting_another()
+    {
+        var arm = new RecordedConversation("start-reuses-running-execution");
+
+        var name = await Launcher(arm).StartAsync("adapt", InputKey, OutputKey, Ct);
+
+        arm.AssertComplete();
+        Assert.Equal("tf-step-r7nn1ng", name);
+        Assert.DoesNotContain(arm.Requests, r => r.Method == "POST" && r.Url.StartsWith("https://management.azure.com/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Failed_execution_is_reported_as_failed_with_where_to_look()
     {
         var arm = new RecordedConversation("start-poll-failed");

@@ -85,8 +85,9 @@ public sealed class AzureBlobObjectStoreTests(AzuriteFixture azurite)
         async Task<ObjectLease?[]> RaceAsync(TimeSpan duration) =>
             await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => store.AcquireLeaseAsync(key, duration, $"runner-{i}", Ct), Ct)));
 
-        var free = await RaceAsync(TimeSpan.FromSeconds(2));
-        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        // 4 s: long enough that the winner's lease cannot expire while the slowest racer is still trying.
+        var free = await RaceAsync(TimeSpan.FromSeconds(4));
+        await Task.Delay(TimeSpan.FromSeconds(5), Ct);
         var expired = await RaceAsync(TimeSpan.FromSeconds(30));
 
         var firstWinner = Assert.Single(free, l => l is not null)!;
@@ -102,11 +103,11 @@ public sealed class AzureBlobObjectStoreTests(AzuriteFixture azurite)
         const string key = "runs/long/lease";
         var before = DateTimeOffset.UtcNow;
 
-        var lease = await store.AcquireLeaseAsync(key, TimeSpan.FromMinutes(10), "trainer", Ct);
+        var lease = await store.AcquireLeaseAsync(key, TimeSpan.FromMinutes(10), "trainer on höst-1 pid 42", Ct);
 
         Assert.NotNull(lease);
         Assert.InRange(lease.ExpiresAt, before + TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(5), before + TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(5));
-        Assert.Equal("trainer", (await store.GetLeaseAsync(key, Ct))?.Owner);
+        Assert.Equal("trainer on höst-1 pid 42", (await store.GetLeaseAsync(key, Ct))?.Owner);
         Assert.Null(await store.AcquireLeaseAsync(key, TimeSpan.FromSeconds(15), "other", Ct));
 
         var shortened = await store.RenewLeaseAsync(lease, TimeSpan.FromSeconds(1), Ct);
@@ -117,6 +118,27 @@ public sealed class AzureBlobObjectStoreTests(AzuriteFixture azurite)
 
         Assert.Null(await store.GetLeaseAsync(key, Ct));
         Assert.NotNull(await store.AcquireLeaseAsync(key, TimeSpan.FromSeconds(15), "other", Ct));
+    }
+
+    [Fact]
+    public async Task Pipeline_held_lease_stays_alive_past_its_duration_by_renewal_and_is_handed_over_on_dispose()
+    {
+        var (store, _) = await NewStoreAsync();
+        const string key = "projects/fashion/lease";
+        var duration = TimeSpan.FromSeconds(3);
+
+        var held = await HeldLease.AcquireAsync(store, key, "runner-a", duration, TimeSpan.FromMilliseconds(200), cancellationToken: Ct);
+        await Task.Delay(duration * 2, Ct);
+        var whileHeld = await store.AcquireLeaseAsync(key, duration, "runner-b", Ct);
+        var lost = held.Lost;
+        var renewedExpiry = held.Lease.ExpiresAt;
+        await held.DisposeAsync();
+        var afterDispose = await store.AcquireLeaseAsync(key, duration, "runner-b", Ct);
+
+        Assert.Null(whileHeld);
+        Assert.False(lost);
+        Assert.True(renewedExpiry > held.Lease.AcquiredAt + duration, "the background renewal should have moved the expiry");
+        Assert.NotNull(afterDispose);
     }
 
     [Fact]
