@@ -7,8 +7,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian's python3-torch is importable by /usr/bin/python3 only; fixtures and the benchmark peer use it.
 export TF_PYTHON="${TF_PYTHON:-/usr/bin/python3}"
 
+# The engine is TorchSharp (NuGet); apt brings data, the PyTorch peer of the benchmarks and test fixtures, and
 # chromium: the dashboard's browser test (driven by playwright-core from tests/browser, installed by npm below).
-APT_PACKAGES=(cmake g++ libtorch-dev libopenblas0-pthread libstb-dev dataset-fashion-mnist python3-torch python3-numpy chromium)
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy chromium)
 
 log() { printf '\033[1;34m[tf]\033[0m %s\n' "$*" >&2; }
 
@@ -26,6 +27,7 @@ setup() {
   fi
   command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (see README)" >&2; exit 1; }
   browser_tools
+  azurite_tools
 }
 
 # playwright-core for tests/browser, reinstalled only when package-lock.json changed since the last install.
@@ -37,8 +39,18 @@ browser_tools() {
   cp "$dir/package-lock.json" "$stamp"
 }
 
+# Azurite (tools/azurite) for the Azure Blob store's contract tests, reinstalled only when package-lock.json changed.
+azurite_tools() {
+  local dir="$ROOT/tools/azurite" stamp="$ROOT/tools/azurite/node_modules/.tf-installed-lock"
+  cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null && return 0
+  log "installing Azurite for the Azure storage tests (npm ci in tools/azurite)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$dir/package-lock.json" "$stamp"
+}
+
+# MSBuild's own output goes to stderr: stdout belongs to the command (`./tf run … --json` stays parseable).
 build() {
-  dotnet build TransferFunctions.Local.slnf -c Release -nologo -v q -clp:ErrorsOnly "$@"
+  dotnet build TransferFunctions.Local.slnf -c Release -nologo -v q -clp:ErrorsOnly "$@" >&2
 }
 
 transfer() {

@@ -131,6 +131,31 @@ public sealed class DataArrivalTrigger : IDisposable
         }
     }
 
+    /// <summary>
+    /// Handles the one batch an event reported (a Functions blob trigger on its marker): starts its run unless the
+    /// batch was handled before. Returns its record, or null when nothing was recorded (handled earlier, by another
+    /// trigger at the same moment, or a transient failure that the caller should retry).
+    /// </summary>
+    public async Task<BatchArrival?> HandleBatchAsync(string project, string batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(project);
+        ArgumentException.ThrowIfNullOrEmpty(batch);
+        await _scanGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await _store.GetPropertiesAsync(ArrivalKeys.Handled(project, batch), cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return null;
+            }
+
+            return await HandleAsync(project, batch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _scanGate.Release();
+        }
+    }
+
     public void Dispose()
     {
         StopWatching();

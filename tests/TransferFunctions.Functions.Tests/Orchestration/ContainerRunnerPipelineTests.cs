@@ -1,0 +1,45 @@
+using TransferFunctions.Functions.Steps;
+using TransferFunctions.Functions.Tests.TestSupport;
+using TransferFunctions.Pipeline.Steps;
+using TransferFunctions.Pipeline.Storage;
+
+namespace TransferFunctions.Functions.Tests.Orchestration;
+
+/// <summary>
+/// With <c>Steps:Runner = container-job</c> every step of the real pipeline goes through the container monitor: its
+/// input document is written, an "execution" runs what <c>transfer step</c> runs (own store instance, same folder), and
+/// the run ends as it does on the local runner.
+/// </summary>
+[Collection(PipelineCollection.Name)]
+public sealed class ContainerRunnerPipelineTests(TargetBatches batches)
+{
+    [Fact]
+    public async Task Pipeline_with_container_steps_ends_as_on_the_local_runner()
+    {
+        AdaptationResult expected;
+        await using (var local = new LocalEngine())
+        {
+            expected = await PipelineScenarios.RunAsync(local, batches, PipelineScenarios.FirstPromotion);
+        }
+
+        InProcessJobLauncher? launcher = null;
+        var options = new StepRunnerOptions { Runner = StepRunnerKinds.ContainerJob, ContainerPollInterval = TimeSpan.FromMilliseconds(200) };
+        await using var durable = await DurableEngine.StartAsync(options, root =>
+        {
+            var store = new FileSystemObjectStore(root);
+            var steps = new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(root, ".tfstore-work") });
+            return launcher = new InProcessJobLauncher(store, steps.CreateInProcessExecutor());
+        });
+
+        var actual = await PipelineScenarios.RunAsync(durable, batches, PipelineScenarios.FirstPromotion);
+
+        Assert.Equal(expected.Outcome, actual.Outcome);
+        Assert.Equal(expected.CandidateAccuracy, actual.CandidateAccuracy);
+        Assert.Equal(expected.Reasons, actual.Reasons);
+        Assert.Equal(StepNames.All.Count, launcher!.Executions);
+        var documents = Directory.GetFiles(Path.Combine(durable.StoreRoot, "runs", PipelineScenarios.RunId, "steps")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(StepNames.All.Count * 2, documents.Length);
+        Assert.Contains("001-validate.input.json", documents);
+        Assert.Contains("001-validate.output.json", documents);
+    }
+}
