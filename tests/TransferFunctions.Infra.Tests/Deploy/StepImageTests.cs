@@ -132,11 +132,17 @@ public sealed class StepImageTests
     {
         yield return "tf";
         yield return "global.json";
-        yield return "Directory.Build.props";
-        yield return "Directory.Packages.props";
+        // MSBuild imports these from the repository root into every project.
+        var rootBuildFiles = new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" }
+            .Where(f => File.Exists(Repository.PathOf(f)))
+            .ToList();
+        foreach (var file in rootBuildFiles)
+        {
+            yield return file;
+        }
         var pending = new Stack<string>([Repository.PathOf("src", "TransferFunctions.Cli", "TransferFunctions.Cli.csproj")]);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var projectFiles = new List<string> { Repository.PathOf("Directory.Build.props"), Repository.PathOf("Directory.Packages.props") };
+        var projectFiles = rootBuildFiles.Select(f => Repository.PathOf(f)).ToList();
         while (pending.TryPop(out var project))
         {
             project = Path.GetFullPath(project);
