@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one entry script: setup | build | test | demo | bench <name> | run <transfer args>
+# The one entry script: setup | build | test | demo | bench <name> | run <transfer args> | publish-step
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -7,8 +7,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian's python3-torch is importable by /usr/bin/python3 only; fixtures and the benchmark peer use it.
 export TF_PYTHON="${TF_PYTHON:-/usr/bin/python3}"
 
+# The engine is TorchSharp (NuGet); apt brings data, the PyTorch peer of the benchmarks and test fixtures, and
 # chromium: the dashboard's browser test (driven by playwright-core from tests/browser, installed by npm below).
-APT_PACKAGES=(cmake g++ libtorch-dev libopenblas0-pthread libstb-dev dataset-fashion-mnist python3-torch python3-numpy chromium)
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy chromium)
 
 log() { printf '\033[1;34m[tf]\033[0m %s\n' "$*" >&2; }
 
@@ -26,6 +27,7 @@ setup() {
   fi
   command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (see README)" >&2; exit 1; }
   browser_tools
+  azurite_tools
 }
 
 # playwright-core for tests/browser, reinstalled only when package-lock.json changed since the last install.
@@ -37,12 +39,46 @@ browser_tools() {
   cp "$dir/package-lock.json" "$stamp"
 }
 
+# Azurite (tools/azurite) for the Azure Blob store's contract tests, reinstalled only when package-lock.json changed.
+azurite_tools() {
+  local dir="$ROOT/tools/azurite" stamp="$ROOT/tools/azurite/node_modules/.tf-installed-lock"
+  cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null && return 0
+  log "installing Azurite for the Azure storage tests (npm ci in tools/azurite)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$dir/package-lock.json" "$stamp"
+}
+
+# MSBuild's own output goes to stderr: stdout belongs to the command (`./tf run … --json` stays parseable).
 build() {
-  dotnet build TransferFunctions.Local.slnf -c Release -nologo -v q -clp:ErrorsOnly "$@"
+  dotnet build TransferFunctions.Local.slnf -c Release -nologo -v q -clp:ErrorsOnly "$@" >&2
 }
 
 transfer() {
   dotnet "$ROOT/src/TransferFunctions.Cli/bin/Release/net10.0/transfer.dll" "$@"
+}
+
+# The step image's build step (deploy/Dockerfile.*) is exactly this command: the CLI for linux-x64 with the
+# TorchSharp package of the device. Needs only the .NET SDK (no setup: it runs inside the image build).
+# TorchSharp-cuda-linux is not served by the registry here; the CUDA image is built by GitHub Actions.
+publish_step() {
+  local device="" out="" dry=0 extra=() package
+  while (($#)); do
+    case "$1" in
+      --device) device="${2:-}"; shift 2 || shift ;;
+      --output) out="${2:-}"; shift 2 || shift ;;
+      --dry-run) dry=1; shift ;;
+      *) extra+=("$1"); shift ;;
+    esac
+  done
+  case "$device" in
+    cpu) package=TorchSharp-cpu ;;
+    cuda) package=TorchSharp-cuda-linux ;;
+    *) echo "usage: ./tf publish-step --device cpu|cuda --output DIR [--dry-run] [msbuild args]" >&2; exit 2 ;;
+  esac
+  [[ -n "$out" ]] || { echo "usage: ./tf publish-step --device cpu|cuda --output DIR [--dry-run] [msbuild args]" >&2; exit 2; }
+  local publish=(dotnet publish src/TransferFunctions.Cli/TransferFunctions.Cli.csproj -c Release -r linux-x64
+    --self-contained false -p:TfTorchSharpPackage="$package" -o "$out" -nologo -v q -clp:ErrorsOnly "${extra[@]}")
+  if ((dry)); then echo "${publish[*]}"; else "${publish[@]}"; fi
 }
 
 cmd="${1:-help}"; shift || true
@@ -60,7 +96,8 @@ case "$cmd" in
     transfer bench "$name" "$@"
     ;;
   run) setup >/dev/null; build; transfer "$@" ;;
+  publish-step) publish_step "$@" ;;
   *)
-    echo "usage: ./tf setup | build | test | demo | bench <name> | run <transfer args>" >&2
+    echo "usage: ./tf setup | build | test | demo | bench <name> | run <transfer args> | publish-step --device cpu|cuda --output DIR" >&2
     exit 2 ;;
 esac

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using TransferFunctions.Cli.Commands;
-using TransferFunctions.Cli.Serve;
+using TransferFunctions.Pipeline.Api;
 
 namespace TransferFunctions.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand("TransferFunctions: adapt pretrained models to new domains, with proof.")
         {
@@ -18,9 +18,34 @@ public static class Program
             StepCommand.Create(),
             AdaptCommand.Create(),
             EvaluateCommand.Create(),
-            ServeCommand.Create(LocalServePipeline.Create),
+            ServeCommand.Create(),
         };
         foreach (var c in ApprovalCommands.Create()) root.Subcommands.Add(c);
-        return root.Parse(args).InvokeAsync();
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (Hosting.ConfigurationErrors.Describe(ex) is { } problem)
+        {
+            await System.Console.Error.WriteLineAsync($"error: {problem}");
+            return 2;
+        }
+        catch (Exception ex) when (ApiErrorMapping.ClientError(ex) is not null)
+        {
+            // The same specific errors the API answers 400/404/409: the user's input, said plainly.
+            await System.Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            await System.Console.Error.WriteLineAsync("canceled");
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            // No stack trace for users (TF_DEBUG=1 shows it); the type says where to look.
+            await System.Console.Error.WriteLineAsync(Environment.GetEnvironmentVariable("TF_DEBUG") == "1" ? $"error: {ex}" : $"error: {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
     }
 }

@@ -1,20 +1,33 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using TorchSharp;
 using TransferFunctions.Learning.Data;
+using TransferFunctions.Learning.Engine;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Optim;
+using TransferFunctions.Learning.Training;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Cli.Bench;
 
 /// <summary>
 /// `bench engine`: one training epoch and one feature-extraction pass of the compact ResNet on
-/// Fashion-MNIST, through our engine and through PyTorch with the same threads, data, order, batch
-/// size and optimizer, in one run. Each side warms up identically before its timed sections.
+/// Fashion-MNIST, through our TorchSharp engine and through PyTorch with the same threads, data, order,
+/// batch size and optimizer, in one run. Each side warms up identically before its timed sections.
 /// </summary>
 public static class EngineBenchmark
 {
-    public sealed record Settings(int Threads, int TrainCount = 10_000, int ExtractCount = 10_000, int BatchSize = 128, int Warmup = 2, int Repeat = 1);
+    /// <param name="Threads">Intra-op threads of both sides.</param>
+    /// <param name="TrainCount">Training images (one epoch).</param>
+    /// <param name="ExtractCount">Images whose features are extracted.</param>
+    /// <param name="BatchSize">Batch size of both passes.</param>
+    /// <param name="Warmup">Untimed training steps first.</param>
+    /// <param name="Repeat">Runs per side; the best is reported.</param>
+    /// <param name="ChannelsLast">Lever: keep activations in NHWC (channels-last) memory format on our side.</param>
+    /// <param name="InterOpThreads">Lever: libtorch inter-op threads on our side (0 leaves libtorch's default).</param>
+    /// <param name="ReadLossEveryStep">Lever: read the loss off the device after every step (a host sync) instead of once per epoch.</param>
+    /// <param name="Prefetch">Lever: slice the next batch on another thread while the current one trains.</param>
+    public sealed record Settings(int Threads, int TrainCount = 10_000, int ExtractCount = 10_000, int BatchSize = 128, int Warmup = 2, int Repeat = 1,
+        bool ChannelsLast = false, int InterOpThreads = 0, bool ReadLossEveryStep = false, bool Prefetch = false);
 
     public sealed record SideResult(double TrainSeconds, double ExtractSeconds, double TrainLoss);
 
@@ -22,9 +35,10 @@ public static class EngineBenchmark
     {
         var ours = new List<SideResult>();
         var theirs = new List<SideResult>();
+        string peerTorch = "";
         for (var r = 0; r < s.Repeat; r++)
         {
-            log.WriteLine($"[bench engine] repeat {r + 1}/{s.Repeat}: our engine ({s.Threads} threads)...");
+            log.WriteLine($"[bench engine] repeat {r + 1}/{s.Repeat}: our engine ({TorchRuntime.PackageDescription}, {s.Threads} threads)...");
             ours.Add(await RunOursAsync(s, ct));
             log.WriteLine($"[bench engine]   train {ours[^1].TrainSeconds:F2}s, extract {ours[^1].ExtractSeconds:F2}s, loss {ours[^1].TrainLoss:F4}");
             log.WriteLine($"[bench engine] repeat {r + 1}/{s.Repeat}: PyTorch {PythonPeer.Interpreter}...");
@@ -33,8 +47,9 @@ public static class EngineBenchmark
                 "--threads", s.Threads.ToString(), "--train-count", s.TrainCount.ToString(), "--extract-count", s.ExtractCount.ToString(),
                 "--batch", s.BatchSize.ToString(), "--warmup", s.Warmup.ToString(),
             }, ct);
+            peerTorch = peer.GetProperty("torch").GetString() ?? "";
             theirs.Add(new SideResult(peer.GetProperty("train_s").GetDouble(), peer.GetProperty("extract_s").GetDouble(), peer.GetProperty("train_loss").GetDouble()));
-            log.WriteLine($"[bench engine]   train {theirs[^1].TrainSeconds:F2}s, extract {theirs[^1].ExtractSeconds:F2}s, loss {theirs[^1].TrainLoss:F4}");
+            log.WriteLine($"[bench engine]   train {theirs[^1].TrainSeconds:F2}s, extract {theirs[^1].ExtractSeconds:F2}s, loss {theirs[^1].TrainLoss:F4} (torch {peerTorch})");
         }
         // Best of the repeats on each side: noise on a shared machine only ever adds time.
         double train = ours.Min(x => x.TrainSeconds), extract = ours.Min(x => x.ExtractSeconds);
@@ -48,10 +63,27 @@ public static class EngineBenchmark
             ["ratio_train"] = Math.Round(train / trainPt, 3),
             ["ratio_extract"] = Math.Round(extract / extractPt, 3),
             ["threads"] = s.Threads,
+            ["torch"] = TorchRuntime.LibTorchVersion,
+            ["peak_rss_mb"] = Math.Round(PeakResidentMegabytes(), 1),
             ["train_loss"] = Math.Round(ours[^1].TrainLoss, 4),
             ["train_loss_pytorch"] = Math.Round(theirs[^1].TrainLoss, 4),
+            ["torch_pytorch"] = peerTorch,
+            ["omp_wait_policy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? TorchRuntime.DefaultOpenMpWaitPolicy,
+            ["channels_last"] = s.ChannelsLast,
+            ["interop_threads"] = s.InterOpThreads,
+            ["read_loss_every_step"] = s.ReadLossEveryStep,
+            ["prefetch"] = s.Prefetch,
             ["repeat"] = s.Repeat,
         };
+    }
+
+    /// <summary>Peak resident set of this process (VmHWM), in MB: the bench's memory figure.</summary>
+    public static double PeakResidentMegabytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
     }
 
     /// <summary>The first <paramref name="count"/> images of a Fashion-MNIST split as normalized tensors (as the peer loads them).</summary>
@@ -60,13 +92,15 @@ public static class EngineBenchmark
         var data = await FashionMnist.LoadAsync(train, cancellationToken: ct);
         var positions = Enumerable.Range(0, count).ToArray();
         var labels = positions.Select(p => (long)data.LabelIndex(data.Examples[p].Label)).ToArray();
-        return (InMemoryTensors.Images(data, positions, InputSpec.FashionMnist), torch.FromArray(labels, labels.Length));
+        return (InMemoryTensors.Images(data, positions, InputSpec.FashionMnist), tensor(labels));
     }
 
     private static async Task<SideResult> RunOursAsync(Settings s, CancellationToken ct)
     {
-        torch.SetNumThreads(s.Threads);
-        torch.ManualSeed(0);
+        TorchRuntime.EnsureConfigured();
+        set_num_threads(s.Threads);
+        if (s.InterOpThreads > 0 && get_num_interop_threads() != s.InterOpThreads) set_num_interop_threads(s.InterOpThreads);
+        manual_seed(0);
         var (trainX, trainY) = await LoadAsync(train: true, s.TrainCount, ct);
         var (testX, testY) = await LoadAsync(train: false, s.ExtractCount, ct);
         using var _1 = trainX;
@@ -74,44 +108,73 @@ public static class EngineBenchmark
         using var _3 = testX;
         using var _4 = testY;
         using var model = new ResNet(ResNetSpec.Compact(1), 10);
-        using var optimizer = new AdamW(model.Parameters(), learningRate: 1e-3, weightDecay: 1e-2);
+        using var optimizer = ParameterGroups.AdamW([ParameterGroups.Group(model.parameters(), 1e-3, weightDecay: 1e-2)]);
+        var parameters = optimizer.parameters().ToList();
+        using var lossSum = zeros(1, dtype: ScalarType.Float64);
+        double hostLossSum = 0;
 
-        double Step(Tensor x, Tensor y)
+        // TorchSharp 0.107 has no memory_format argument; an NHWC copy viewed as NCHW has channels-last strides, which
+        // libtorch's convolutions propagate to their outputs (the weights stay contiguous).
+        Tensor Prepare(Tensor x) => s.ChannelsLast ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+
+        void Step(Tensor x, Tensor y)
         {
-            using var scope = torch.NewDisposeScope();
-            optimizer.ZeroGrad();
-            var loss = Functional.CrossEntropy(model.Forward(x), y);
-            loss.Backward();
-            optimizer.Step();
-            return loss.Item();
+            using var scope = NewDisposeScope();
+            ModuleExtensions.ClearGradients(parameters);
+            var loss = nn.functional.cross_entropy(model.forward(Prepare(x)), y);
+            loss.backward();
+            optimizer.step();
+            if (s.ReadLossEveryStep) hostLossSum += loss.item<float>() * x.size(0);
+            else lossSum.add_(loss.detach().to(ScalarType.Float64).mul(x.size(0)));
         }
 
-        model.Train();
+        model.train();
         for (var w = 0; w < s.Warmup; w++)
         {
-            using var scope = torch.NewDisposeScope();
-            Step(trainX.Slice(0, 0, s.BatchSize), trainY.Slice(0, 0, s.BatchSize));
+            using var scope = NewDisposeScope();
+            Step(trainX.slice(0, 0, s.BatchSize, 1), trainY.slice(0, 0, s.BatchSize, 1));
         }
+        lossSum.zero_();
+        hostLossSum = 0;
+        var batches = new List<(long Start, long End)>();
+        for (long i = 0; i < s.TrainCount; i += s.BatchSize) batches.Add((i, Math.Min(s.TrainCount, i + s.BatchSize)));
         var watch = Stopwatch.StartNew();
-        double lossSum = 0;
-        for (long i = 0; i < s.TrainCount; i += s.BatchSize)
+        if (s.Prefetch)
         {
-            using var scope = torch.NewDisposeScope();
-            var end = Math.Min(s.TrainCount, i + s.BatchSize);
-            lossSum += Step(trainX.Slice(0, i, end), trainY.Slice(0, i, end)) * (end - i);
+            // Data preparation (slicing + copying the next batch contiguously) on another thread.
+            Task<(Tensor, Tensor)>? next = null;
+            (Tensor, Tensor) Slice((long Start, long End) b) =>
+                (trainX.slice(0, b.Start, b.End, 1).contiguous().DetachFromDisposeScope(), trainY.slice(0, b.Start, b.End, 1).contiguous().DetachFromDisposeScope());
+            for (var b = 0; b < batches.Count; b++)
+            {
+                var (x, y) = next is null ? Slice(batches[b]) : await next;
+                var following = b + 1;
+                next = following < batches.Count ? Task.Run(() => Slice(batches[following]), ct) : null;
+                using (x)
+                using (y)
+                    Step(x, y);
+            }
         }
+        else
+        {
+            foreach (var (start, end) in batches)
+            {
+                using var scope = NewDisposeScope();
+                Step(trainX.slice(0, start, end, 1), trainY.slice(0, start, end, 1));
+            }
+        }
+        var trainLoss = s.ReadLossEveryStep ? hostLossSum / s.TrainCount : lossSum.item<double>() / s.TrainCount;
         var trainSeconds = watch.Elapsed.TotalSeconds;
 
-        model.Eval();
-        using (torch.NoGrad())
-        {
-            using (torch.NewDisposeScope()) model.Features(testX.Slice(0, 0, s.BatchSize));
-            watch.Restart();
-            using var scope = torch.NewDisposeScope();
-            var features = FeatureExtractor.Extract(model, testX.Slice(0, 0, s.ExtractCount), ct, s.BatchSize);
-            var extractSeconds = watch.Elapsed.TotalSeconds;
-            if (features.Size(0) != s.ExtractCount) throw new InvalidOperationException("feature extraction lost rows");
-            return new SideResult(trainSeconds, extractSeconds, lossSum / s.TrainCount);
-        }
+        model.eval();
+        using (inference_mode())
+        using (NewDisposeScope())
+            model.Features(Prepare(testX.slice(0, 0, s.BatchSize, 1)));
+        watch.Restart();
+        using var extractScope = NewDisposeScope();
+        var features = FeatureExtractor.Extract(model, Prepare(testX.slice(0, 0, s.ExtractCount, 1)), ct, s.BatchSize);
+        var extractSeconds = watch.Elapsed.TotalSeconds;
+        if (features.size(0) != s.ExtractCount) throw new InvalidOperationException("feature extraction lost rows");
+        return new SideResult(trainSeconds, extractSeconds, trainLoss);
     }
 }

@@ -6,7 +6,8 @@ using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Strategies;
 using TransferFunctions.Pipeline.Reports.Svg;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Cli.Bench;
 
@@ -70,7 +71,7 @@ public static class LabelEfficiencyBenchmark
         var methods = s.Methods ?? Methods;
         using var basePackage = ModelPackage.Load(s.BasePath);
         var spec = basePackage.Manifest.Input;
-        log.WriteLine($"[label-efficiency] base {basePackage.Manifest.Name} ({s.BasePath}), k = {string.Join(", ", ks)}, methods {string.Join(", ", methods)}, {torch.GetNumThreads()} threads");
+        log.WriteLine($"[label-efficiency] base {basePackage.Manifest.Name} ({s.BasePath}), k = {string.Join(", ", ks)}, methods {string.Join(", ", methods)}, {torch.get_num_threads()} threads");
 
         var train = await FashionMnist.LoadAsync(train: true, s.DataDirectory, ct);
         var test = await FashionMnist.LoadAsync(train: false, s.DataDirectory, ct);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Service;
@@ -24,10 +25,10 @@ public static class PipelineBenchmark
         {
             var batches = await FashionMnistTargetBatches.LoadAsync(ct);
             await batches.DeliverAsync(root, "bench", "b1", s.PerClass, 0, ct);
-            var store = new FileSystemObjectStore(root);
-            var steps = new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(root, ".tfstore-work") });
-            var timed = new TimedStepExecutor(steps.CreateInProcessExecutor());
-            var service = new AdaptationService(store, timed);
+            await using var pipeline = await Hosting.LocalPipeline.StartAsync(root, ct, configureServices: services =>
+                services.AddSingleton<IStepExecutor>(sp => new TimedStepExecutor(sp.GetRequiredService<PipelineSteps>().CreateInProcessExecutor())));
+            var service = pipeline.Service;
+            var timed = (TimedStepExecutor)pipeline.Services.GetRequiredService<IStepExecutor>();
             await service.SubmitAsync(new AdaptationRequest("bench", "b1", s.Strategy, Steps: s.Steps), "bench-run", ct);
             log.WriteLine($"[bench pipeline] one run: {s.PerClass} labels/class, strategy {s.Strategy}, {s.Steps} steps...");
             var watch = Stopwatch.StartNew();

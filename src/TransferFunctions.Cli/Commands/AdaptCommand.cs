@@ -1,3 +1,4 @@
+using TransferFunctions.Learning.Engine;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -7,7 +8,8 @@ using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Strategies;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Cli.Commands;
 
@@ -19,6 +21,9 @@ public static class AdaptCommand
 {
     /// <summary>The adaptation report written next to the package.</summary>
     public const string ReportFile = "adaptation.json";
+
+    /// <summary>Below this many test examples in a class the printed accuracy is too coarse to read without a warning (the pipeline's gate uses the same bound).</summary>
+    public const int MinTestExamplesPerClass = 5;
 
     public static Command Create()
     {
@@ -34,19 +39,20 @@ public static class AdaptCommand
         var seed = new Option<int>("--seed") { Description = "seed of initialization, shuffling and augmentation", DefaultValueFactory = _ => 0 };
         var unlabeled = new Option<string?>("--unlabeled") { Description = "folder of unlabeled target-domain images (domain-adapt)" };
         var cache = new Option<string?>("--feature-cache") { Description = "folder caching frozen-backbone features between runs" };
+        var device = CommonOptions.Device();
         var command = new Command("adapt", "Adapt a base model to a labeled dataset with a strategy; evaluate on the test split; write the package.")
         {
-            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName,
+            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName, device,
         };
         command.SetAction((parse, ct) => parse.GetValue(project) is { } p
-            ? PipelineAdapt.RunAsync(new PipelineAdapt.Request(p, parse.GetValue(data)!, parse.GetValue(store)!, parse.GetValue(batchName),
+            ? PipelineAdapt.RunAsync(new PipelineAdapt.Request(p, parse.GetValue(data)!, parse.GetValue(store), parse.GetValue(batchName),
                 parse.GetResult(strategy) is null || parse.GetResult(strategy)!.Implicit ? null : parse.GetValue(strategy),
                 parse.GetResult(basePath) is null || parse.GetResult(basePath)!.Implicit ? null : parse.GetValue(basePath),
                 parse.GetResult(steps) is null || parse.GetResult(steps)!.Implicit ? null : parse.GetValue(steps), parse.GetValue(seed)), ct)
             : parse.GetValue(output) is null
                 ? Task.FromResult(MissingMode())
                 : RunAsync(new Request(parse.GetValue(data)!, parse.GetValue(basePath)!, parse.GetValue(strategy)!, parse.GetValue(output)!,
-            new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache)), ct));
+            new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache), parse.GetValue(device)), ct));
         return command;
     }
 
@@ -56,18 +62,20 @@ public static class AdaptCommand
         return 2;
     }
 
-    public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache);
+    public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache, string? Device = null);
 
     public static async Task<int> RunAsync(Request request, CancellationToken ct)
     {
         var log = System.Console.Error;
         var watch = Stopwatch.StartNew();
         IAdaptationStrategy strategy;
+        Device device;
         try
         {
             strategy = StrategyRegistry.Create(request.Strategy);
+            device = EngineDevice.Resolve(request.Device);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or DeviceUnavailableException)
         {
             log.WriteLine($"error: {e.Message}");
             return DataErrors.ExitCode;
@@ -80,6 +88,13 @@ public static class AdaptCommand
         var report = await DataErrors.ReadAndValidateAsync(request.Data, log, ct);
         if (report is null) return DataErrors.ExitCode;
         foreach (var c in report.Counts) log.WriteLine($"  {c.Label}: {c.Train} train, {c.Validation} validation, {c.Test} test");
+        var tiny = report.Counts.Where(c => c.Test < MinTestExamplesPerClass).ToList();
+        string? testWarning = null;
+        if (tiny.Count > 0)
+        {
+            testWarning = $"{string.Join(", ", tiny.Select(c => $"'{c.Label}' has {c.Test}"))} test example(s) (fewer than {MinTestExamplesPerClass} per class): the test accuracy moves by whole points per image; score a larger held-out folder with `transfer evaluate --data`";
+            log.WriteLine($"warning [tiny-test-split]: {testWarning}");
+        }
 
         using var basePackage = ModelPackage.Load(request.Base);
         var spec = basePackage.Manifest.Input;
@@ -102,11 +117,12 @@ public static class AdaptCommand
             Budget = request.Budget,
             Callbacks = [new ConsoleProgress()],
             FeatureCache = request.FeatureCache is { } dir ? new FileSystemFeatureCache(dir) : null,
+            Device = device,
         };
-        log.WriteLine($"Adapting {basePackage.Manifest.Name} with {strategy.Name}: {prepared.Target.TrainCount} train, {(prepared.Target.HasValidation ? prepared.Target.ValidationInputs!.Size(0) : 0)} validation, {prepared.TestInputs.Size(0)} test examples; {torch.GetNumThreads()} threads");
+        log.WriteLine($"Adapting {basePackage.Manifest.Name} with {strategy.Name}: {prepared.Target.TrainCount} train, {(prepared.Target.HasValidation ? prepared.Target.ValidationInputs!.size(0) : 0)} validation, {prepared.TestInputs.size(0)} test examples; {torch.get_num_threads()} threads on {EngineDevice.Describe(device)}");
         using var outcome = await Task.Run(() => strategy.Adapt(context, ct), ct);
 
-        EvaluationResult? evaluation = prepared.TestInputs.Size(0) > 0 ? ModelEvaluator.Evaluate(outcome.Model, prepared.TestInputs, prepared.TestLabels, cancellationToken: ct) : null;
+        EvaluationResult? evaluation = prepared.TestInputs.size(0) > 0 ? ModelEvaluator.Evaluate(outcome.Model, prepared.TestInputs, prepared.TestLabels, cancellationToken: ct) : null;
         var metrics = new Dictionary<string, double>(outcome.Model.Manifest.Metrics);
         if (evaluation is not null)
         {
@@ -121,7 +137,7 @@ public static class AdaptCommand
         foreach (var note in outcome.Report.Notes) System.Console.Out.WriteLine($"  - {note}");
         System.Console.Out.WriteLine(evaluation is null
             ? $"Wrote {request.Output} ({strategy.Name}); the dataset has no test split, so nothing was evaluated."
-            : $"Wrote {request.Output} ({strategy.Name}): test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
+            : $"Wrote {request.Output} ({strategy.Name}){(testWarning is null ? "" : " [tiny test split, see the warning]")}: test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
         JsonOutput.WriteLastLine(new JsonObject
         {
             ["strategy"] = strategy.Name,
@@ -131,10 +147,12 @@ public static class AdaptCommand
             ["test_macro_f1"] = evaluation is null ? null : Math.Round(evaluation.Report.MacroF1, 4),
             ["validation_accuracy"] = outcome.Report.ValidationAccuracy is { } v ? Math.Round(v, 4) : null,
             ["train_examples"] = prepared.Target.TrainCount,
-            ["test_examples"] = prepared.TestInputs.Size(0),
+            ["test_examples"] = prepared.TestInputs.size(0),
             ["dataset_digest"] = report.Digest,
             ["weights_digest"] = package.Manifest.WeightsDigest,
             ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 1),
+            ["device"] = EngineDevice.Describe(device),
+            ["test_split_warning"] = testWarning,
         });
         return 0;
     }

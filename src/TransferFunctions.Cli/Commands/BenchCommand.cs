@@ -1,31 +1,43 @@
 using System.CommandLine;
 using TransferFunctions.Cli.Bench;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Cli.Commands;
 
 /// <summary>`transfer bench engine` (more benchmarks join as the product grows).</summary>
 public static class BenchCommand
 {
+    /// <summary>Where the full label-efficiency sweep writes (tracked in the repository).</summary>
+    public static readonly string FullResults = Path.Combine("results", "label-efficiency");
+
+    /// <summary>Where <c>--quick</c> writes: beside, never over, the full sweep's results.</summary>
+    public static readonly string QuickResults = Path.Combine("results", "label-efficiency", "quick");
+
     public static Command Create()
     {
         var threads = new Option<int>("--threads") { Description = "intra-op threads for both sides (default: available cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeat = new Option<int>("--repeat") { Description = "runs per side; the best is reported", DefaultValueFactory = _ => 1 };
         var trainCount = new Option<int>("--train-count") { Description = "training images", DefaultValueFactory = _ => 10_000 };
+        var channelsLast = new Option<bool>("--channels-last") { Description = "lever: channels-last (NHWC) activations on our side" };
+        var interOp = new Option<int>("--interop-threads") { Description = "lever: libtorch inter-op threads on our side (0 = libtorch's default)" };
+        var readLoss = new Option<bool>("--read-loss-every-step") { Description = "lever: read the loss after every step (a host sync) instead of once per epoch" };
+        var prefetch = new Option<bool>("--prefetch") { Description = "lever: prepare the next batch on another thread" };
         var engine = new Command("engine", "Train the compact ResNet one epoch and extract features; ours vs PyTorch, same threads and data.")
         {
-            threads, repeat, trainCount,
+            threads, repeat, trainCount, channelsLast, interOp, readLoss, prefetch,
         };
         engine.SetAction(async (parse, ct) =>
         {
-            var settings = new EngineBenchmark.Settings(parse.GetValue(threads), TrainCount: parse.GetValue(trainCount), Repeat: parse.GetValue(repeat));
+            var settings = new EngineBenchmark.Settings(parse.GetValue(threads), TrainCount: parse.GetValue(trainCount), Repeat: parse.GetValue(repeat),
+                ChannelsLast: parse.GetValue(channelsLast), InterOpThreads: parse.GetValue(interOp), ReadLossEveryStep: parse.GetValue(readLoss), Prefetch: parse.GetValue(prefetch));
             var result = await EngineBenchmark.RunAsync(settings, System.Console.Error, ct);
             JsonOutput.WriteLastLine(result);
             return 0;
         });
         var quick = new Option<bool>("--quick") { Description = "k = 10 and 100 only, one seed (under 5 minutes)" };
         var basePath = new Option<string>("--base") { Description = "base model package directory", DefaultValueFactory = _ => AdaptCommand.DefaultBase() };
-        var output = new Option<string>("--output", "-o") { Description = "results directory (JSON + SVG)", DefaultValueFactory = _ => Path.Combine("results", "label-efficiency") };
+        var output = new Option<string?>("--output", "-o") { Description = $"results directory (JSON + SVG); default {FullResults}, or {QuickResults} with --quick (the tracked full-sweep results are never overwritten by a quick run)" };
         var ks = new Option<int[]>("--k") { Description = "labels per class to run (default: 1 5 10 50 100 600 6000)", AllowMultipleArgumentsPerToken = true };
         var methods = new Option<string[]>("--methods") { Description = "methods to run (default: linear-probe fine-tune scratch auto)", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int?>("--seeds") { Description = "seeds per k (default: 3 for k <= 100, else 1)" };
@@ -40,13 +52,13 @@ public static class BenchCommand
         {
             if (parse.GetValue(from) is { } resultsFile)
             {
-                JsonOutput.WriteLastLine(LabelEfficiencyBenchmark.Replot(resultsFile, parse.GetValue(output)!));
+                JsonOutput.WriteLastLine(LabelEfficiencyBenchmark.Replot(resultsFile, parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(resultsFile))!));
                 return 0;
             }
-            torch.SetNumThreads(parse.GetValue(threads));
+            torch.set_num_threads(parse.GetValue(threads));
             var k = parse.GetValue(ks);
             var m = parse.GetValue(methods);
-            var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, parse.GetValue(output)!, parse.GetValue(quick),
+            var settings = new LabelEfficiencyBenchmark.Settings(parse.GetValue(basePath)!, parse.GetValue(output) ?? (parse.GetValue(quick) ? QuickResults : FullResults), parse.GetValue(quick),
                 k is { Length: > 0 } ? k : null, m is { Length: > 0 } ? m : null, parse.GetValue(seeds), parse.GetValue(progress), Steps: parse.GetValue(steps));
             var result = await Task.Run(() => LabelEfficiencyBenchmark.RunAsync(settings, System.Console.Error, ct), ct);
             JsonOutput.WriteLastLine(result);

@@ -1,3 +1,5 @@
+using TorchSharp;
+using TransferFunctions.Learning.Engine;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using TransferFunctions.Learning.Data;
@@ -6,23 +8,37 @@ using TransferFunctions.Learning.Models;
 
 namespace TransferFunctions.Cli.Commands;
 
-/// <summary>`transfer evaluate`: measure a model package on a labeled dataset's test split (or all of it).</summary>
+/// <summary>
+/// `transfer evaluate`: measure a model package on a labeled dataset: all of it by default (a held-out folder is scored
+/// whole), or only its stable content-hash test split with <c>--split test</c>.
+/// </summary>
 public static class EvaluateCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "model package directory", Required = true };
         var data = new Option<string>("--data") { Description = "dataset: image folder, folder with manifest, or a manifest file", Required = true };
-        var split = new Option<string>("--split") { Description = "test (the stable test split) or all", DefaultValueFactory = _ => "test" };
+        var split = new Option<string>("--split") { Description = "all (every example; the default) or test (only the dataset's stable content-hash test split)", DefaultValueFactory = _ => "all" };
         split.AcceptOnlyFromAmong("test", "all");
-        var command = new Command("evaluate", "Evaluate a model package on a labeled dataset: accuracy, macro-F1, per-class metrics, calibration, 95% intervals.") { model, data, split };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(split) == "all", ct));
+        var device = CommonOptions.Device();
+        var command = new Command("evaluate", "Evaluate a model package on a labeled dataset: accuracy, macro-F1, per-class metrics, calibration, 95% intervals.") { model, data, split, device };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(split) == "all", ct, parse.GetValue(device)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string modelPath, string dataPath, bool allExamples, CancellationToken ct)
+    public static async Task<int> RunAsync(string modelPath, string dataPath, bool allExamples, CancellationToken ct, string? deviceOption = null)
     {
         var log = System.Console.Error;
+        TorchSharp.torch.Device device;
+        try
+        {
+            device = EngineDevice.Resolve(deviceOption);
+        }
+        catch (Exception error) when (error is ArgumentException or DeviceUnavailableException)
+        {
+            log.WriteLine($"error: {error.Message}");
+            return DataErrors.ExitCode;
+        }
         if (!File.Exists(Path.Combine(modelPath, ModelPackage.ManifestFile)))
         {
             log.WriteLine($"error: no model package at {modelPath} ({ModelPackage.ManifestFile} missing)");
@@ -31,6 +47,7 @@ public static class EvaluateCommand
         var report = await DataErrors.ReadAndValidateAsync(dataPath, log, ct);
         if (report is null) return DataErrors.ExitCode;
         using var package = ModelPackage.Load(modelPath);
+        package.Model.to(device);
         var labels = package.Manifest.Labels;
         var examples = report.Dataset.Examples.Where(e => e.ContentHash is not null && (allExamples || e.Split == DatasetSplit.Test)).ToList();
         if (examples.Count == 0)
@@ -44,6 +61,9 @@ public static class EvaluateCommand
             log.WriteLine($"error: labels [{string.Join(", ", unknown)}] of {dataPath} are not among the model's labels [{string.Join(", ", labels)}]");
             return DataErrors.ExitCode;
         }
+        log.WriteLine(allExamples
+            ? $"evaluating all {examples.Count} examples of {dataPath} (--split test: only its {report.Dataset.Examples.Count(e => e.Split == DatasetSplit.Test)} test-split examples)"
+            : $"evaluating the {examples.Count} test-split examples of {dataPath} (of {report.Dataset.Examples.Count}; --split all scores every one)");
         using var inputs = await DatasetTensors.ImagesAsync(report.Dataset, examples, package.Manifest.Input, ct);
         using var truth = DatasetTensors.Labels(examples, labels);
         var result = ModelEvaluator.Evaluate(package, inputs, truth, cancellationToken: ct);
@@ -57,12 +77,14 @@ public static class EvaluateCommand
         {
             ["model"] = package.Manifest.Name,
             ["examples"] = r.ExampleCount,
+            ["split"] = allExamples ? "all" : "test",
             ["accuracy"] = Math.Round(r.Accuracy, 4),
             ["accuracy_ci95"] = new JsonArray(Math.Round(result.AccuracyInterval.Lower, 4), Math.Round(result.AccuracyInterval.Upper, 4)),
             ["macro_f1"] = Math.Round(r.MacroF1, 4),
             ["ece"] = r.ExpectedCalibrationError is { } e ? Math.Round(e, 4) : null,
             ["nll"] = r.NegativeLogLikelihood is { } n ? Math.Round(n, 4) : null,
             ["per_class"] = perClass,
+            ["device"] = EngineDevice.Describe(device),
         });
         return 0;
     }

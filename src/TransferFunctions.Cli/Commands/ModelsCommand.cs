@@ -15,7 +15,7 @@ public static class ModelsCommand
         var list = new Command("list", "List registered models with their champion.") { store, json };
         list.SetAction(async (parse, ct) =>
         {
-            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct);
             var models = new List<object>();
             if (!parse.GetValue(json)) System.Console.Out.WriteLine($"{"MODEL",-24} {"VERSIONS",8} {"CHAMPION",8} ACCURACY");
             await foreach (var name in pipeline.Service.ListModelsAsync(ct))
@@ -36,7 +36,7 @@ public static class ModelsCommand
         var show = new Command("show", "Show a model's versions, lineage and champion history.") { name, store, json };
         show.SetAction(async (parse, ct) =>
         {
-            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct);
             var m = await pipeline.Service.GetModelAsync(parse.GetValue(name)!, ct);
             if (m is null)
             {
@@ -66,7 +66,7 @@ public static class ModelsCommand
         var rollback = new Command("rollback", "Move the champion back to the previous one (or to --version).") { name, version, reason, store };
         rollback.SetAction(async (parse, ct) =>
         {
-            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct);
             var result = await pipeline.Service.RollbackAsync(parse.GetValue(name)!, parse.GetValue(version), parse.GetValue(reason)!, ct);
             if (!result.Moved)
             {

@@ -13,7 +13,7 @@ namespace TransferFunctions.Cli.Commands;
 /// </summary>
 public static class PipelineAdapt
 {
-    public sealed record Request(string Project, string Data, string Store, string? Batch, string? Strategy, string? Base, int? Steps, int Seed);
+    public sealed record Request(string Project, string Data, string? Store, string? Batch, string? Strategy, string? Base, int? Steps, int Seed);
 
     public static async Task<int> RunAsync(Request request, CancellationToken ct)
     {
@@ -23,7 +23,7 @@ public static class PipelineAdapt
             System.Console.Error.WriteLine($"error: --data '{request.Data}' is not a directory (an image folder, or a folder with manifest.csv/manifest.jsonl)");
             return 2;
         }
-        var pipeline = new LocalPipeline(request.Store);
+        await using var pipeline = await LocalPipeline.StartAsync(request.Store, ct);
         var batch = request.Batch ?? $"cli-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
         var target = Path.Combine(pipeline.StoreRoot, "datasets", request.Project, batch);
         if (Directory.Exists(target))
@@ -49,6 +49,8 @@ public static class PipelineAdapt
         var run = await running;
         var summary = progress.Finish(run);
         if (summary.Report is { } report) System.Console.Out.WriteLine($"   report: {Path.Combine(pipeline.StoreRoot, report)}");
+        if (run.Status == RunStatus.WaitingForEvent)
+            System.Console.Out.WriteLine($"   awaiting approval (the run is parked, holding nothing): transfer approve {run.InstanceId} / transfer reject {run.InstanceId}");
         JsonOutput.WriteLastLine(new JsonObject
         {
             ["run"] = run.InstanceId,
@@ -57,7 +59,7 @@ public static class PipelineAdapt
             ["version"] = summary.Version,
             ["report"] = summary.Report is { } r ? Path.Combine(pipeline.StoreRoot, r) : null,
         });
-        return run.Status == RunStatus.Completed ? 0 : 1;
+        return run.Status is RunStatus.Completed or RunStatus.WaitingForEvent ? 0 : 1;
     }
 
     private static void CopyDirectory(string from, string to)

@@ -1,3 +1,4 @@
+using TransferFunctions.Learning.Engine;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using TransferFunctions.Cli.Console;

@@ -17,7 +17,7 @@ public static class RunsCommand
         var list = new Command("list", "List runs, newest first.") { store, json };
         list.SetAction(async (parse, ct) =>
         {
-            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct);
             var runs = new List<RunRecord>();
             await foreach (var r in pipeline.Service.ListRunsAsync(ct)) runs.Add(r);
             runs.Sort((a, b) => b.CreatedAt.CompareTo(a.CreatedAt));
@@ -26,12 +26,7 @@ public static class RunsCommand
                 JsonOutput.WriteLastLine(JsonSerializer.SerializeToNode(runs.Select(Summary).ToList(), StoreJson.Options)!);
                 return 0;
             }
-            System.Console.Out.WriteLine($"{"RUN",-40} {"STATUS",-16} {"OUTCOME",-12} {"CREATED",-20} STEP");
-            foreach (var r in runs)
-            {
-                var s = Summary(r);
-                System.Console.Out.WriteLine($"{r.InstanceId,-40} {r.Status,-16} {s.Outcome,-12} {r.CreatedAt:yyyy-MM-dd HH:mm:ss}  {s.Step}");
-            }
+            System.Console.Out.Write(Table(runs));
             return 0;
         });
 
@@ -39,7 +34,7 @@ public static class RunsCommand
         var show = new Command("show", "Show one run: status, steps with timings, decision.") { id, store, json };
         show.SetAction(async (parse, ct) =>
         {
-            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct);
             var run = await pipeline.Service.GetRunAsync(parse.GetValue(id)!, ct);
             if (run is null)
             {
@@ -56,12 +51,34 @@ public static class RunsCommand
             foreach (var step in run.Steps)
                 System.Console.Out.WriteLine($"  {step.Sequence,3} {step.Name,-18} {(step.Succeeded is null ? "running" : step.Succeeded == true ? "ok" : "failed"),-8} {step.Duration?.TotalSeconds:F1}s");
             if (s.Summary is not null) System.Console.Out.WriteLine($"decision: {s.Summary}");
-            foreach (var reason in s.Reasons) System.Console.Out.WriteLine($"  - {reason}");
+            var structured = run.Output is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("dataIssues", out var d) && d.ValueKind == JsonValueKind.Array && d.GetArrayLength() > 0;
+            // A run stopped by its data lists the structured issues instead of their flattened text.
+            if (!(structured && s.Outcome == "invalid-data"))
+                foreach (var reason in s.Reasons) System.Console.Out.WriteLine($"  - {reason}");
+            if (run.Output is { ValueKind: JsonValueKind.Object } output && output.TryGetProperty("dataIssues", out var issues) && issues.ValueKind == JsonValueKind.Array)
+                foreach (var issue in issues.EnumerateArray())
+                    System.Console.Out.WriteLine($"  data [{issue.GetProperty("code").GetString()}] {(issue.GetProperty("file").GetString() is { } file ? file + ": " : "")}{issue.GetProperty("detail").GetString()}");
             if (run.Failure is { } f) System.Console.Out.WriteLine($"failure: {f.Message}");
             if (s.Report is not null) System.Console.Out.WriteLine($"report: {Path.Combine(pipeline.StoreRoot, s.Report)}");
             return 0;
         });
         return new Command("runs", "Inspect adaptation runs.") { list, show };
+    }
+
+    /// <summary>The runs as a table whose columns are as wide as their widest cell, so real run ids keep it aligned.</summary>
+    public static string Table(IReadOnlyList<RunRecord> runs)
+    {
+        var rows = new List<string[]> { new[] { "RUN", "STATUS", "OUTCOME", "CREATED", "STEP" } };
+        rows.AddRange(runs.Select(r =>
+        {
+            var s = Summary(r);
+            return new[] { r.InstanceId, r.Status.ToString(), s.Outcome, r.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), s.Step };
+        }));
+        var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new System.Text.StringBuilder();
+        foreach (var row in rows)
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        return text.ToString();
     }
 
     /// <summary>The parts of a run a person scans for: outcome, current step, decision and reasons.</summary>

@@ -17,10 +17,14 @@ public static class StepCommand
         var input = new Option<string>("--input") { Description = "store key of the input document", Required = true };
         var output = new Option<string>("--output") { Description = "store key of the output document", Required = true };
         var store = CommonOptions.Store();
-        var command = new Command("step", "Run one pipeline step (used by isolated step runners).") { name, input, output, store };
+        var device = CommonOptions.Device();
+        var command = new Command("step", "Run one pipeline step (used by isolated step runners).") { name, input, output, store, device };
         command.SetAction(async (parse, ct) =>
         {
-            var pipeline = new LocalPipeline(parse.GetValue(store)!);
+            // Checked first: a CUDA request on a machine without CUDA fails here, before the step reads anything.
+            TransferFunctions.Learning.Engine.EngineDevice.Resolve(parse.GetValue(device));
+            await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct,
+                settings: new Dictionary<string, string?> { [CommonOptions.DeviceKey] = parse.GetValue(device) });
             var executor = pipeline.Steps.CreateInProcessExecutor();
             await StepDocuments.ExecuteAsync(pipeline.Store, executor, parse.GetValue(input)!, parse.GetValue(output)!, ct);
             return 0;

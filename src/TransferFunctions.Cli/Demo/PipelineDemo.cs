@@ -24,7 +24,13 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
 {
     public sealed record Settings(string Store, IReadOnlyList<int> LabelsPerClass, int Steps, string Strategy, int HoldoutPerClass, string Project = "footwear-and-bags");
 
-    public sealed record RunLine(string Batch, string RunId, string Outcome, string Summary, int? Champion, double? ChampionAccuracy, double Seconds);
+    /// <summary>
+    /// One run as the demo reports it. <see cref="RunChampionAccuracy"/>: the champion after the run measured on this run's
+    /// test set (the promoted candidate, or the kept champion re-scored), of <see cref="TestExamples"/> images;
+    /// <see cref="ChampionAccuracy"/> is the champion card's own figure (from the run that promoted it).
+    /// </summary>
+    public sealed record RunLine(string Batch, string RunId, string Outcome, string Summary, int? Champion, double? ChampionAccuracy, double Seconds,
+        double? RunChampionAccuracy = null, int? TestExamples = null);
 
     public async Task<JsonObject> RunAsync(CancellationToken cancellationToken)
     {
@@ -35,11 +41,16 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var options = new ServeOptions("http://127.0.0.1:0", store, 1, null, TimeSpan.FromSeconds(2));
-        var host = Task.Run(() => ServeCommand.RunAsync(options, LocalServePipeline.Create, TextWriter.Null, stop.Token,
+        var options = new ServeOptions("http://127.0.0.1:0", null, new Dictionary<string, string?>
+        {
+            ["Store:Root"] = store,
+            ["Scheduler:MaxConcurrentRuns"] = "1",
+            ["Trigger:RescanInterval"] = "00:00:02",
+        });
+        var host = Task.Run(() => ServeCommand.RunAsync(options, TextWriter.Null, stop.Token,
             app => started.TrySetResult(ServeHost.BoundAddresses(app).First()), Microsoft.Extensions.Logging.LogLevel.Warning), CancellationToken.None);
         var address = await started.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-        var (key, _) = ApiKeyFile.LoadOrCreate(options.ResolvedApiKeyFile);
+        var (key, _) = ApiKeyFile.LoadOrCreate(options.ResolvedApiKeyFile(store));
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         http.DefaultRequestHeaders.Add("X-Api-Key", key);
 
@@ -72,7 +83,8 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
         await host;
         var final = lines.LastOrDefault(l => l.Champion is not null);
         output.WriteLine();
-        output.WriteLine($"Champion accuracy over the runs: {string.Join(" → ", lines.Select(l => l.ChampionAccuracy is { } a ? $"{a:P1}" : "none"))}");
+        // Each run scores candidate and champion on its own test set, which grows with the batches: compare within a run.
+        output.WriteLine($"Champion after each run, on that run's test set: {string.Join(" → ", lines.Select(l => l.RunChampionAccuracy is { } a ? $"{a:P1} ({l.TestExamples} test images)" : "none"))}");
         output.WriteLine($"Reports: {Path.Combine(store, "runs")}/<run>/report.html · models: {Path.Combine(store, "models", settings.Project)}");
         return new JsonObject
         {
@@ -108,7 +120,17 @@ public sealed class PipelineDemo(PipelineDemo.Settings settings, TextWriter outp
         var summary = progress.Finish(run);
         var (champion, accuracy) = await ChampionAsync(http, cancellationToken);
         output.WriteLine($"   champion: {(champion is null ? "none" : $"v{champion}, test accuracy {accuracy:P2}")} · report: runs/{runId}/report.html");
-        return new RunLine(batch, runId, summary.Outcome, summary.Summary ?? "", champion, accuracy, watch.Elapsed.TotalSeconds);
+        double? runChampion = null;
+        int? testExamples = null;
+        if (run.Output is { ValueKind: JsonValueKind.Object } o)
+        {
+            var promoted = summary.Outcome == "promoted";
+            if (o.TryGetProperty(promoted ? "candidateAccuracy" : "championAccuracy", out var a) && a.ValueKind == JsonValueKind.Number) runChampion = a.GetDouble();
+            if (o.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("verdicts", out var verdicts))
+                foreach (var v in verdicts.EnumerateArray())
+                    if (v.GetProperty("numbers").TryGetProperty("test_examples", out var n)) testExamples = (int)n.GetDouble();
+        }
+        return new RunLine(batch, runId, summary.Outcome, summary.Summary ?? "", champion, accuracy, watch.Elapsed.TotalSeconds, runChampion, testExamples);
     }
 
     private async Task<(int? Version, double? Accuracy)> ChampionAsync(HttpClient http, CancellationToken cancellationToken)

@@ -1,13 +1,14 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using TransferFunctions.Pipeline.Orchestration;
-using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Pipeline.Api;
 
 namespace TransferFunctions.Cli.Serve;
 
 /// <summary>
-/// Turns what the pipeline throws into problem-details responses (RFC 9457) that keep its specific
-/// message: unknown runs and models 404, bad input 400, state conflicts 409.
+/// Turns what a request throws into problem-details responses through the shared <see cref="ApiErrorMapping"/>: the
+/// pipeline's specific client errors keep their message (400/404/409); anything else is a 500 whose body carries only a
+/// correlation id, the same id as the error's log entry.
 /// </summary>
 public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
 {
@@ -19,27 +20,28 @@ public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
         }
         catch (Exception ex) when (!context.Response.HasStarted && !(ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
         {
-            var (status, title) = Classify(ex);
-            if (status >= 500)
+            var correlationId = Activity.Current?.TraceId.ToString() is { Length: > 0 } trace && trace != default(ActivityTraceId).ToString() ? trace : context.TraceIdentifier;
+            ApiProblem problem;
+            if (ex is BadHttpRequestException bad)
             {
-                logger.LogError(ex, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+                problem = new ApiProblem(ApiErrorMapping.TypeOf(bad.StatusCode), "Bad request", bad.StatusCode, bad.Message, context.Request.Path);
+            }
+            else
+            {
+                problem = ApiErrorMapping.ToProblem(ex, context.Request.Path, correlationId);
+                if (problem.Status >= 500)
+                    logger.LogError(ex, "{Method} {Path} failed; correlation id {CorrelationId}", context.Request.Method, context.Request.Path, correlationId);
             }
 
             context.Response.Clear();
-            await Problem(status, title, ex.Message, context).ExecuteAsync(context);
+            await Write(problem).ExecuteAsync(context);
         }
     }
 
     /// <summary>A problem-details result for this request.</summary>
     public static IResult Problem(int status, string title, string detail, HttpContext context) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, instance: context.Request.Path);
+        Write(new ApiProblem(ApiErrorMapping.TypeOf(status), title, status, detail, context.Request.Path));
 
-    private static (int Status, string Title) Classify(Exception ex) => ex switch
-    {
-        BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
-        BadRequestException or ArgumentException => (StatusCodes.Status400BadRequest, "Bad request"),
-        KeyNotFoundException => (StatusCodes.Status404NotFound, "Not found"),
-        RunConflictException or PreconditionFailedException or InvalidOperationException => (StatusCodes.Status409Conflict, "Conflict"),
-        _ => (StatusCodes.Status500InternalServerError, "Internal error"),
-    };
+    private static IResult Write(ApiProblem problem) =>
+        Results.Json(problem, ApiBodies.ResponseOptions, "application/problem+json", problem.Status);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
+using TransferFunctions.Pipeline.Api;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Storage;
 
@@ -40,23 +41,23 @@ public static class ReportEndpoints
         }
         catch (ArgumentException ex)
         {
-            throw new BadRequestException(ex.Message, ex);
+            throw new InvalidRequestException(ex.Message, ex);
         }
 
         var key = RunKeys.Folder(id) + file;
         string? problem = null;
         if (string.IsNullOrEmpty(file) || !ObjectKey.IsValid(key, out problem))
         {
-            throw new BadRequestException($"'{file}' is not a file of run '{id}': {problem ?? "no file named"}.");
+            throw new InvalidRequestException($"'{file}' is not a file of run '{id}': {problem ?? "no file named"}.");
         }
 
         if (!ContentTypes.TryGetValue(Path.GetExtension(file), out var contentType))
         {
-            throw new KeyNotFoundException($"Only report files ({string.Join(", ", ContentTypes.Keys)}) are served under /runs/{id}/; '{file}' is not one.");
+            throw new NotFoundException($"Only report files ({string.Join(", ", ContentTypes.Keys)}) are served under /runs/{id}/; '{file}' is not one.");
         }
 
         var download = await store.OpenReadAsync(key, ct)
-            ?? throw new KeyNotFoundException($"Run '{id}' has no file '{file}' (no {key} in the store).");
+            ?? throw new NotFoundException($"Run '{id}' has no file '{file}' (no {key} in the store).");
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.ContentSecurityPolicy = ReportContentSecurityPolicy;
         http.Response.Headers.CacheControl = "no-cache";

@@ -6,26 +6,31 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TransferFunctions.Cli.Hosting;
+using TransferFunctions.Pipeline.Api;
+using TransferFunctions.Pipeline.Hosting;
 
 namespace TransferFunctions.Cli.Serve;
 
 /// <summary>
 /// Builds the <c>transfer serve</c> web host: Kestrel on the given URLs, API-key auth on every
 /// route but <c>/health</c>, the routes DESIGN.md shares with the Functions app, the dashboard, and
-/// the pipeline's background work (<see cref="PipelineHostedService"/>).
+/// the pipeline's background work (<see cref="LocalRunExecution"/>).
 /// </summary>
 public static class ServeHost
 {
     /// <summary>Request bodies are small JSON documents; anything larger is refused (413).</summary>
     public const long MaxRequestBodyBytes = 1 << 20;
 
-    public static WebApplication Build(ServeOptions options, ServeComponents components, string apiKey, Action<ILoggingBuilder>? configureLogging = null)
+    /// <summary>
+    /// The host's builder: configuration (defaults, appsettings.json, TF_ environment, the command's options), logging,
+    /// Kestrel, and the shared composition root with local run execution and telemetry. Tests add to its services.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(ServeOptions options, LogLevel minimumLogLevel = LogLevel.Information)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(components);
-        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
-
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "transfer", ContentRootPath = AppContext.BaseDirectory });
+        CliConfiguration.AddSources(builder.Configuration, options.Settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -36,22 +41,36 @@ public static class ServeHost
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
+            console.IncludeScopes = true;
             console.TimestampFormat = "HH:mm:ss ";
         });
+        builder.Logging.SetMinimumLevel(minimumLogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start is reported by the command in one line, not as the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         // transfer serve prints its own start banner (addresses, store, key file).
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        configureLogging?.Invoke(builder.Logging);
+        builder.Services.AddTransferFunctionsCore(builder.Configuration).AddLocalRunExecution();
+        builder.Services.AddTransferFunctionsTelemetry(builder.Configuration);
+        return builder;
+    }
 
-        builder.Services.AddSingleton(components);
-        builder.Services.AddSingleton(components.Store);
-        builder.Services.AddSingleton(components.Service);
-        builder.Services.AddHostedService<PipelineHostedService>();
+    /// <summary>The store folder the builder's configuration names (for the key file, before the host runs).</summary>
+    public static string StoreRoot(WebApplicationBuilder builder) => Path.GetFullPath(builder.Configuration["Store:Root"] ?? ".store");
 
+    /// <summary>Builds the app: error mapping, API-key auth on every route but <c>/health</c>, the shared routes, the dashboard.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder, string apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
         var app = builder.Build();
         app.UseMiddleware<ApiErrors>();
         app.UseMiddleware<ApiKeyAuthentication>(apiKey);
-        app.MapGet(ApiKeyAuthentication.HealthPath, () => Results.Json(new { status = "ok" }));
+        app.MapGet(ApiKeyAuthentication.HealthPath, async (HealthProbe probe, CancellationToken ct) =>
+        {
+            var health = await probe.CheckAsync(ct);
+            return Results.Json(health, ApiBodies.ResponseOptions, statusCode: health.Status == "ok" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
         DashboardEndpoints.Map(app);
         AdaptationEndpoints.Map(app);
         ModelEndpoints.Map(app);

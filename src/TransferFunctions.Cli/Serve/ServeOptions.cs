@@ -1,21 +1,15 @@
 namespace TransferFunctions.Cli.Serve;
 
-/// <summary>How <c>transfer serve</c> listens, where its store and key live, and how much it runs at once.</summary>
+/// <summary>
+/// How <c>transfer serve</c> listens and where its key lives; the pipeline's own settings (store, scheduler, trigger) come
+/// from configuration, which <see cref="Settings"/> (the command's explicit options) tops.
+/// </summary>
 /// <param name="Urls">Kestrel listen URLs, ';'-separated; loopback by default. Port 0 picks a free port.</param>
-/// <param name="StoreDirectory">Root folder of the filesystem store.</param>
-/// <param name="MaxConcurrentRuns">Runs executing at once (runs of one project always go one at a time).</param>
 /// <param name="ApiKeyFile">The API key file; null: <see cref="DefaultApiKeyFile"/> of the store.</param>
-/// <param name="RescanInterval">How often the arrival area is scanned without file events.</param>
-public sealed record ServeOptions(
-    string Urls = ServeOptions.DefaultUrls,
-    string StoreDirectory = ServeOptions.DefaultStore,
-    int MaxConcurrentRuns = 2,
-    string? ApiKeyFile = null,
-    TimeSpan? RescanInterval = null)
+/// <param name="Settings">Configuration keys set on the command line (<c>Store:Root</c>, <c>Scheduler:MaxConcurrentRuns</c>, …).</param>
+public sealed record ServeOptions(string Urls = ServeOptions.DefaultUrls, string? ApiKeyFile = null, IReadOnlyDictionary<string, string?>? Settings = null)
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
-
-    public const string DefaultStore = ".store";
 
     /// <summary>
     /// <c>{store}/.tfstore-keys/api-key</c>: beside the data it guards, in a folder the store
@@ -24,5 +18,5 @@ public sealed record ServeOptions(
     public static string DefaultApiKeyFile(string storeDirectory) =>
         Path.Combine(Path.GetFullPath(storeDirectory), ".tfstore-keys", "api-key");
 
-    public string ResolvedApiKeyFile => ApiKeyFile ?? DefaultApiKeyFile(StoreDirectory);
+    public string ResolvedApiKeyFile(string storeDirectory) => ApiKeyFile ?? DefaultApiKeyFile(storeDirectory);
 }

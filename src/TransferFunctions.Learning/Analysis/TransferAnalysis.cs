@@ -1,6 +1,7 @@
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Analysis;
 
@@ -17,21 +18,21 @@ public static class TransferAnalysis
     /// <summary>LogME of <paramref name="backbone"/>'s features of (inputs, labels): higher means the features suit the labels better.</summary>
     public static LogMeResult Transferability(ResNet backbone, Tensor inputs, Tensor labels, int classes, int maxExamples = DefaultMaxExamples, CancellationToken cancellationToken = default)
     {
-        var n = Math.Min(inputs.Size(0), maxExamples);
-        using var features = FeatureExtractor.Extract(backbone, inputs.Slice(0, 0, n), cancellationToken);
-        return Transferability(features, labels.Slice(0, 0, n), classes);
+        var n = Math.Min(inputs.size(0), maxExamples);
+        using var features = FeatureExtractor.Extract(backbone, inputs.slice(0, 0, n, 1), cancellationToken);
+        return Transferability(features, labels.slice(0, 0, n, 1), classes);
     }
 
     /// <summary>LogME of precomputed features [N, D] against int64 labels [N].</summary>
     public static LogMeResult Transferability(Tensor features, Tensor labels, int classes) =>
-        LogMe.Evaluate(ToRows(features), labels.ToArray<long>().Select(v => (int)v).ToArray(), classes);
+        LogMe.Evaluate(ToRows(features), labels.data<long>().ToArray().Select(v => (int)v).ToArray(), classes);
 
     /// <summary>MMD² between <paramref name="backbone"/>'s features of source and target inputs (bandwidth by the median heuristic).</summary>
     public static MmdResult DomainDistance(ResNet backbone, Tensor sourceInputs, Tensor targetInputs, MmdOptions? options = null, CancellationToken cancellationToken = default)
     {
         var cap = (options ?? MmdOptions.Default).MaxSamplesPerSide;
-        using var source = FeatureExtractor.Extract(backbone, sourceInputs.Slice(0, 0, Math.Min(sourceInputs.Size(0), cap)), cancellationToken);
-        using var target = FeatureExtractor.Extract(backbone, targetInputs.Slice(0, 0, Math.Min(targetInputs.Size(0), cap)), cancellationToken);
+        using var source = FeatureExtractor.Extract(backbone, sourceInputs.slice(0, 0, Math.Min(sourceInputs.size(0), cap), 1), cancellationToken);
+        using var target = FeatureExtractor.Extract(backbone, targetInputs.slice(0, 0, Math.Min(targetInputs.size(0), cap), 1), cancellationToken);
         return Analysis.DomainDistance.Mmd(ToRows(source), ToRows(target), options);
     }
 
@@ -45,7 +46,7 @@ public static class TransferAnalysis
             throw new ArgumentException($"model '{adapted.Manifest.Name}' has no '{Strategies.AdaptedModel.SourceHeadName}' head (it was not adapted from a base, or the base head was not linear); source retention cannot be measured");
         var before = ModelEvaluator.Accuracy(basePackage.Model, sourceInputs, sourceLabels, cancellationToken: cancellationToken);
         var after = ModelEvaluator.Accuracy(adapted.Model, sourceInputs, sourceLabels, Strategies.AdaptedModel.SourceHeadName, cancellationToken);
-        return new SourceRetention(before, after, (int)sourceInputs.Size(0));
+        return new SourceRetention(before, after, (int)sourceInputs.size(0));
     }
 
     /// <summary>
@@ -65,10 +66,10 @@ public static class TransferAnalysis
 
     internal static double[][] ToRows(Tensor matrix)
     {
-        using var scope = torch.NewDisposeScope();
-        var rows = (int)matrix.Size(0);
-        var cols = (int)matrix.Size(1);
-        var flat = matrix.To(ScalarType.Float64).Contiguous().ToArray<double>();
+        using var scope = NewDisposeScope();
+        var rows = (int)matrix.size(0);
+        var cols = (int)matrix.size(1);
+        var flat = matrix.to(ScalarType.Float64).contiguous().data<double>().ToArray();
         var result = new double[rows][];
         for (var i = 0; i < rows; i++) result[i] = flat.AsSpan(i * cols, cols).ToArray();
         return result;

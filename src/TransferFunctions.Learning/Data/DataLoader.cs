@@ -40,7 +40,7 @@ public sealed class DataLoader
         _transform = Options.Channels == 0
             ? transform
             : new Compose(transform is null ? [new AdaptChannels(Options.Channels)] : [new AdaptChannels(Options.Channels), transform]);
-        _source = new ExampleImageSource(dataset, TorchImageDecoder.Instance, Options.MaxPixels);
+        _source = new ExampleImageSource(dataset, SkiaImageDecoder.Instance, Options.MaxPixels);
     }
 
     public DataLoaderOptions Options { get; }

@@ -1,5 +1,6 @@
 using TransferFunctions.Learning.Data.Transforms;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Data;
 
@@ -31,7 +32,7 @@ public static class DatasetExporter
             throw new IOException($"export target {target} is not empty; export into a new folder");
 
         var folders = layout == ExportLayout.ImageFolder ? FolderNames(source.Labels) : null;
-        var imageSource = new ExampleImageSource(source, TorchImageDecoder.Instance, Images.DefaultMaxPixels);
+        var imageSource = new ExampleImageSource(source, SkiaImageDecoder.Instance, ImageCodec.DefaultMaxPixels);
         var extraColumns = source.ExtraLabelVocabularies.Keys.Order(StringComparer.Ordinal).ToArray();
         var rows = new List<string>();
 
@@ -97,8 +98,7 @@ public static class DatasetExporter
     private static byte[] EncodePng(ImageArray image)
     {
         var hwc = image.ToHwcBytes();
-        using var tensor = torch.FromArray(hwc, image.Height, image.Width, image.Channels);
-        return Images.EncodePng(tensor);
+        return ImageCodec.EncodePng(hwc, image.Height, image.Width, image.Channels);
     }
 
     private static string SplitName(DatasetSplit? split) => split switch

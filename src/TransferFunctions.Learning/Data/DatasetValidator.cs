@@ -10,7 +10,7 @@ namespace TransferFunctions.Learning.Data;
 /// </summary>
 public sealed class DatasetValidator(ValidationOptions? options = null)
 {
-    private readonly IImageDecoder _decoder = TorchImageDecoder.Instance;
+    private readonly IImageDecoder _decoder = SkiaImageDecoder.Instance;
 
     public ValidationOptions Options { get; } = options ?? new ValidationOptions();
 

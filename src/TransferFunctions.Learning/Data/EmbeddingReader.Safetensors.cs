@@ -1,6 +1,7 @@
 using System.Text.Json;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+using TransferFunctions.Learning.Engine;
 
 namespace TransferFunctions.Learning.Data;
 
@@ -31,7 +32,7 @@ public static partial class EmbeddingReader
         {
             contents = Safetensors.Deserialize(bytes, file);
         }
-        catch (Exception e) when (e is InvalidDataException or TorchException or NotSupportedException)
+        catch (Exception e) when (e is InvalidDataException or System.Runtime.InteropServices.ExternalException or NotSupportedException)
         {
             throw new DatasetFormatException(file, null, e.Message, e);
         }
@@ -39,15 +40,15 @@ public static partial class EmbeddingReader
         {
             var features = Require(contents, FeaturesTensor, ScalarType.Float32, 2, file);
             var labels = Require(contents, LabelsTensor, ScalarType.Int64, 1, file);
-            var count = checked((int)features.Shape[0]);
-            var dimension = checked((int)features.Shape[1]);
-            if (labels.Shape[0] != count)
-                throw new DatasetFormatException(file, null, $"'{LabelsTensor}' has {labels.Shape[0]} entries but '{FeaturesTensor}' has {count} rows");
+            var count = checked((int)features.shape[0]);
+            var dimension = checked((int)features.shape[1]);
+            if (labels.shape[0] != count)
+                throw new DatasetFormatException(file, null, $"'{LabelsTensor}' has {labels.shape[0]} entries but '{FeaturesTensor}' has {count} rows");
             if (dimension == 0)
                 throw new DatasetFormatException(file, null, $"'{FeaturesTensor}' has zero columns");
 
             var classNames = ReadClassNames(contents, file);
-            var labelValues = labels.ToArray<long>();
+            var labelValues = labels.data<long>().ToArray();
             var examples = new ExampleRecord[count];
             for (var i = 0; i < count; i++)
             {
@@ -56,7 +57,7 @@ public static partial class EmbeddingReader
                         $"row {i} has label {labelValues[i]}, outside the {classNames.Count} class names in metadata '{LabelsMetadata}'");
                 examples[i] = new ExampleRecord { Index = i, Label = classNames[(int)labelValues[i]] };
             }
-            var values = features.ToArray<float>();
+            var values = features.data<float>().ToArray();
             var firstBad = Array.FindIndex(values, v => !float.IsFinite(v));
             if (firstBad >= 0)
                 throw new DatasetFormatException(file, null, $"feature [{firstBad / dimension}, {firstBad % dimension}] is {values[firstBad]}, not a finite number");
@@ -78,9 +79,9 @@ public static partial class EmbeddingReader
         if (!contents.Tensors.TryGetValue(name, out var tensor))
             throw new DatasetFormatException(file, null,
                 $"no tensor '{name}' (present: {string.Join(", ", contents.Tensors.Keys)}); expected '{FeaturesTensor}' float32 [n,d] and '{LabelsTensor}' int64 [n]");
-        if (tensor.DType != dtype || tensor.Dim != rank)
+        if (tensor.dtype != dtype || tensor.dim() != rank)
             throw new DatasetFormatException(file, null,
-                $"tensor '{name}' is {tensor.DType} [{string.Join(", ", tensor.Shape)}], expected {dtype} with {rank} dimension(s)");
+                $"tensor '{name}' is {tensor.dtype} [{string.Join(", ", tensor.shape)}], expected {dtype} with {rank} dimension(s)");
         return tensor;
     }
 

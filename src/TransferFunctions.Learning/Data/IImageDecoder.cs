@@ -1,4 +1,3 @@
-using TransferFunctions.Torch;
 
 namespace TransferFunctions.Learning.Data;
 

@@ -1,5 +1,6 @@
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Data;
 
@@ -17,7 +18,7 @@ public static class InMemoryTensors
             var index = data.Examples[positions[i]].Index ?? positions[i];
             images.Image(index).Span.CopyTo(pixels.AsSpan(i * size, size));
         }
-        using var nhwc = torch.FromArray(pixels, positions.Count, images.Height, images.Width, images.Channels);
+        using var nhwc = torch.tensor(pixels, new long[] { positions.Count, images.Height, images.Width, images.Channels });
         return Preprocessing.ToModelInput(nhwc, spec);
     }
 
@@ -28,6 +29,6 @@ public static class InMemoryTensors
         var y = positions.Select(p => map.TryGetValue(data.Examples[p].Label, out var v)
             ? v
             : throw new ArgumentException($"label '{data.Examples[p].Label}' of example {data.Examples[p].DisplayName} is not among the selected classes")).ToArray();
-        return torch.FromArray(y, y.Length);
+        return torch.tensor(y);
     }
 }

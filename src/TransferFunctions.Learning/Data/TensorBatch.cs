@@ -1,4 +1,5 @@
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Data;
 
@@ -13,11 +14,11 @@ public sealed class TensorBatch : IDisposable
         Epoch = source.Epoch;
         Index = source.Index;
         Examples = source.Examples;
-        Images = torch.FromArray(source.Pixels, source.Shape).DetachFromDisposeScope();
-        Labels = torch.FromArray(Array.ConvertAll(source.Labels, l => (long)l), source.Count).DetachFromDisposeScope();
+        Images = torch.tensor(source.Pixels, source.Shape).DetachFromDisposeScope();
+        Labels = torch.tensor(Array.ConvertAll(source.Labels, l => (long)l)).DetachFromDisposeScope();
         ExtraLabels = source.ExtraLabels.ToDictionary(
             kv => kv.Key,
-            kv => torch.FromArray(Array.ConvertAll(kv.Value, l => (long)l), source.Count).DetachFromDisposeScope());
+            kv => torch.tensor(Array.ConvertAll(kv.Value, l => (long)l)).DetachFromDisposeScope());
     }
 
     public int Epoch { get; }

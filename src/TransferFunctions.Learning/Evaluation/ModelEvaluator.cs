@@ -1,6 +1,7 @@
 using TransferFunctions.Learning.Metrics;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Evaluation;
 
@@ -18,23 +19,24 @@ public static class ModelEvaluator
     {
         var classifier = head is null
             ? model.Head
-            : model.ExtraHeads?.Items.GetValueOrDefault(head) ?? throw new ArgumentException($"the model has no head named '{head}' (heads: fc{string.Concat((model.ExtraHeads?.Items.Keys ?? []).Select(k => ", " + k))})");
-        var wasTraining = model.Training;
-        model.Eval();
+            : (model.ExtraHeads is { } eh && eh.TryGetValue(head, out var h) ? h : null) ?? throw new ArgumentException($"the model has no head named '{head}' (heads: fc{string.Concat((model.ExtraHeads?.Keys ?? []).Select(k => ", " + k))})");
+        var wasTraining = model.training;
+        var device = model.parameters().First().device;
+        model.eval();
         try
         {
-            using var noGrad = torch.NoGrad();
-            var n = (int)inputs.Size(0);
+            using var noGrad = no_grad();
+            var n = (int)inputs.size(0);
             var labels = new int[n];
             var probabilities = new double[n][];
             for (var start = 0; start < n; start += BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var scope = torch.NewDisposeScope();
+                using var scope = NewDisposeScope();
                 var end = Math.Min(n, start + BatchSize);
-                var p = Functional.Softmax(classifier.Forward(model.Features(inputs.Slice(0, start, end))), 1).To(ScalarType.Float64);
-                var classes = (int)p.Size(1);
-                var flat = p.Contiguous().ToArray<double>();
+                var p = nn.functional.softmax(classifier.forward(model.Features(inputs.slice(0, start, end, 1).to(device))), 1).to(ScalarType.Float64);
+                var classes = (int)p.size(1);
+                var flat = p.contiguous().data<double>().ToArray();
                 for (var i = 0; i < end - start; i++)
                 {
                     var row = flat.AsSpan(i * classes, classes).ToArray();
@@ -46,7 +48,7 @@ public static class ModelEvaluator
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 
@@ -54,7 +56,7 @@ public static class ModelEvaluator
     public static double Accuracy(ResNet model, Tensor inputs, Tensor labels, string? head = null, CancellationToken cancellationToken = default)
     {
         var predicted = Predict(model, inputs, head, cancellationToken).Labels;
-        var truth = labels.ToArray<long>();
+        var truth = labels.data<long>().ToArray();
         return truth.Length == 0 ? double.NaN : truth.Where((t, i) => t == predicted[i]).Count() / (double)truth.Length;
     }
 
@@ -62,7 +64,7 @@ public static class ModelEvaluator
     public static EvaluationResult Evaluate(ResNet model, Tensor inputs, Tensor labels, IReadOnlyList<string> labelNames, string? head = null, BootstrapOptions? bootstrap = null, CancellationToken cancellationToken = default)
     {
         var predictions = Predict(model, inputs, head, cancellationToken);
-        var truth = labels.ToArray<long>().Select(v => (int)v).ToArray();
+        var truth = labels.data<long>().ToArray().Select(v => (int)v).ToArray();
         if (truth.Length != predictions.Count) throw new ArgumentException($"{truth.Length} labels for {predictions.Count} inputs");
         if (predictions.Probabilities.Length > 0 && predictions.Probabilities[0].Length != labelNames.Count)
             throw new ArgumentException($"the model's head has {predictions.Probabilities[0].Length} classes but {labelNames.Count} label names were given");

@@ -1,34 +1,39 @@
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace TransferFunctions.Learning.Models;
 
 /// <summary>ResNet-50's 1×1–3×3–1×1 block with 4× expansion (torchvision v1.5: stride on the 3×3).</summary>
-public sealed class Bottleneck : Module
+public sealed class Bottleneck : Module<Tensor, Tensor>
 {
     public const int Expansion = 4;
 
-    private readonly Conv2d _conv1, _conv2, _conv3;
-    private readonly BatchNorm2d _bn1, _bn2, _bn3;
-    private readonly Sequential? _downsample;
+#pragma warning disable IDE1006
+    private readonly Conv2d conv1, conv2, conv3;
+    private readonly BatchNorm2d bn1, bn2, bn3;
+    private readonly Sequential? downsample;
+#pragma warning restore IDE1006
 
-    public Bottleneck(long inPlanes, long planes, long stride = 1)
+    public Bottleneck(long inPlanes, long planes, long stride = 1) : base(nameof(Bottleneck))
     {
         var outPlanes = planes * Expansion;
-        _conv1 = RegisterModule("conv1", new Conv2d(inPlanes, planes, 1, bias: false));
-        _bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
-        _conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, stride, padding: 1, bias: false));
-        _bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
-        _conv3 = RegisterModule("conv3", new Conv2d(planes, outPlanes, 1, bias: false));
-        _bn3 = RegisterModule("bn3", new BatchNorm2d(outPlanes));
+        conv1 = Conv2d(inPlanes, planes, 1, bias: false);
+        bn1 = BatchNorm2d(planes);
+        conv2 = Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
+        bn2 = BatchNorm2d(planes);
+        conv3 = Conv2d(planes, outPlanes, 1, bias: false);
+        bn3 = BatchNorm2d(outPlanes);
         if (stride != 1 || inPlanes != outPlanes)
-            _downsample = RegisterModule("downsample", new Sequential(new Conv2d(inPlanes, outPlanes, 1, stride, bias: false), new BatchNorm2d(outPlanes)));
+            downsample = Sequential(Conv2d(inPlanes, outPlanes, 1, stride: stride, bias: false), BatchNorm2d(outPlanes));
+        RegisterComponents();
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        var o = Layers.Chain(input, _conv1.Forward, _bn1.Forward, Functional.ReluInPlace, _conv2.Forward, _bn2.Forward, Functional.ReluInPlace,
-            _conv3.Forward, _bn3.Forward);
-        return Layers.AddResidualAndRelu(o, input, _downsample);
+        var o = Layers.Chain(input, conv1.forward, bn1.forward, Layers.ReluInPlace, conv2.forward, bn2.forward, Layers.ReluInPlace,
+            conv3.forward, bn3.forward);
+        return Layers.AddResidualAndRelu(o, input, downsample);
     }
 }

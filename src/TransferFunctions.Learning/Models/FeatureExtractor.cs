@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Serialization;
+using TransferFunctions.Learning.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Models;
 
@@ -15,33 +16,35 @@ public static class FeatureExtractor
     /// every batch's inputs slices and activations alive until the end (about 24 GB for 30,000 images).</remarks>
     public static Tensor Extract(ResNet model, Tensor inputs, CancellationToken cancellationToken = default, int batchSize = BatchSize)
     {
+        var device = model.parameters().First().device;
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var wasTraining = model.Training;
-        model.Eval();
+        var wasTraining = model.training;
+        model.eval();
         var parts = new List<Tensor>();
         try
         {
-            using var noGrad = torch.NoGrad();
-            var n = inputs.Size(0);
+            // Inference mode, not just no_grad: no version counters or views tracked for autograd at all.
+            using var inference = inference_mode();
+            var n = inputs.size(0);
             for (long start = 0; start < n; start += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var batchScope = torch.NewDisposeScope();
-                parts.Add(batchScope.Detach(model.Features(inputs.Slice(0, start, Math.Min(n, start + batchSize)))));
+                using var batchScope = NewDisposeScope();
+                parts.Add(batchScope.Detach(model.Features(inputs.slice(0, start, Math.Min(n, start + batchSize), 1).to(device))));
             }
-            return parts.Count == 0 ? torch.Zeros(new[] { 0L, model.FeatureDimension }) : torch.Cat(parts);
+            return parts.Count == 0 ? zeros(0L, model.FeatureDimension) : cat(parts, 0);
         }
         finally
         {
             foreach (var part in parts) part.Dispose();
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 
     /// <summary>SHA-256 of the backbone's parameters and buffers (heads excluded): equal digests extract equal features.</summary>
     public static string BackboneDigest(ResNet model)
     {
-        var backbone = model.StateDict().Where(kv => !IsHead(kv.Key));
+        var backbone = model.state_dict().Where(kv => !IsHead(kv.Key));
         return ModelPackage.Digest(Safetensors.Serialize(backbone));
     }
 
@@ -51,18 +54,22 @@ public static class FeatureExtractor
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (name, tensor) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{name}:{tensor.DType}:[{string.Join(",", tensor.Shape)}];"));
-            using var scope = torch.NewDisposeScope();
-            var flat = tensor.Contiguous();
-            hash.AppendData(flat.DType switch
-            {
-                ScalarType.Float32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(flat.ToArray<float>().AsSpan()),
-                ScalarType.Int64 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(flat.ToArray<long>().AsSpan()),
-                _ => System.Runtime.InteropServices.MemoryMarshal.AsBytes(flat.To(ScalarType.Float64).ToArray<double>().AsSpan()),
-            });
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{name}:{DTypeName(tensor.dtype)}:[{string.Join(",", tensor.shape)}];"));
+            using var scope = NewDisposeScope();
+            var flat = tensor.dtype is ScalarType.Float32 or ScalarType.Int64 ? tensor.cpu().contiguous() : tensor.to(ScalarType.Float64).cpu().contiguous();
+            if (flat.NumberOfElements > 0) hash.AppendData(flat.bytes);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    // The names our own binding printed, so digests of cached content stay what they were.
+    private static string DTypeName(ScalarType type) => type switch
+    {
+        ScalarType.Float32 => "Float32",
+        ScalarType.Int64 => "Int64",
+        ScalarType.Byte => "UInt8",
+        _ => type.ToString(),
+    };
 
     /// <summary>True for parameters of a classifier head (<c>fc</c> or <c>heads.*</c>), which do not shape features.</summary>
     public static bool IsHead(string parameterName) =>

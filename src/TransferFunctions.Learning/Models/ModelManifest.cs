@@ -18,6 +18,12 @@ public sealed record ModelManifest
     /// <summary>Hidden units of an MLP head (<c>fc.0</c>/<c>fc.3</c>); null or 0 for torchvision's linear <c>fc</c>.</summary>
     public int? HeadHiddenUnits { get; init; }
 
+    /// <summary>
+    /// For a TorchScript base (<see cref="TorchScriptBackbone"/>): the child module of <c>model.pt</c> whose output is the
+    /// feature vector (e.g. <c>features</c>); null means the whole module's forward gives the features.
+    /// </summary>
+    public string? FeatureLayer { get; init; }
+
     public string? SourceDataset { get; init; }
     public string? SourceDatasetDigest { get; init; }
 

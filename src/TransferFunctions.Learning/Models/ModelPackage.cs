@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Serialization;
+using TransferFunctions.Learning.Engine;
 
 namespace TransferFunctions.Learning.Models;
 
@@ -56,7 +55,7 @@ public sealed class ModelPackage : IDisposable
         try
         {
             using var file = Safetensors.Deserialize(weights, source);
-            model.LoadStateDict(file.Tensors);
+            model.LoadStateDictChecked(file.Tensors);
         }
         catch
         {
@@ -69,7 +68,7 @@ public sealed class ModelPackage : IDisposable
     /// <summary>Serializes the weights and returns them with the manifest updated to their digest.</summary>
     public (byte[] Weights, ModelManifest Manifest) Serialize()
     {
-        var weights = Safetensors.Serialize(Model.StateDict(), new Dictionary<string, string> { ["format"] = "pt", ["architecture"] = Manifest.Architecture });
+        var weights = Safetensors.Serialize(Model.state_dict(), new Dictionary<string, string> { ["format"] = "pt", ["architecture"] = Manifest.Architecture });
         Manifest = Manifest with { WeightsDigest = Digest(weights) };
         return (weights, Manifest);
     }

@@ -1,4 +1,5 @@
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Models;
 
@@ -11,28 +12,28 @@ public static class Preprocessing
     /// </summary>
     public static Tensor ToModelInput(Tensor nhwc, InputSpec spec)
     {
-        using var scope = torch.NewDisposeScope();
-        var x = nhwc.Permute(0, 3, 1, 2).To(ScalarType.Float32).Div(255.0);
+        using var scope = NewDisposeScope();
+        var x = nhwc.permute(0, 3, 1, 2).to(ScalarType.Float32).div(255.0);
         x = AdaptChannels(x, spec.Channels);
-        if (x.Size(2) != spec.Height || x.Size(3) != spec.Width)
-            x = Functional.InterpolateBilinear(x, spec.Height, spec.Width, antialias: true);
-        var mean = torch.FromArray(spec.Mean.Select(v => (float)v).ToArray(), 1, spec.Channels, 1, 1);
-        var std = torch.FromArray(spec.Std.Select(v => (float)v).ToArray(), 1, spec.Channels, 1, 1);
-        return scope.MoveToOuter(x.Sub(mean).Div(std).Contiguous());
+        if (x.size(2) != spec.Height || x.size(3) != spec.Width)
+            x = nn.functional.interpolate(x, new long[] { spec.Height, spec.Width }, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        var mean = tensor(spec.Mean.Select(v => (float)v).ToArray(), new long[] { 1, spec.Channels, 1, 1 }, device: x.device);
+        var std = tensor(spec.Std.Select(v => (float)v).ToArray(), new long[] { 1, spec.Channels, 1, 1 }, device: x.device);
+        return scope.MoveToOuter(x.sub(mean).div(std).contiguous());
     }
 
     /// <summary>Adapts [N, C, H, W] float images to <paramref name="channels"/> channels.</summary>
     public static Tensor AdaptChannels(Tensor x, int channels)
     {
-        var c = x.Size(1);
-        if (c == 4) x = x.Slice(1, 0, 3);
+        var c = x.size(1);
+        if (c == 4) x = x.slice(1, 0, 3, 1);
         c = Math.Min(c, 3);
         if (c == channels) return x;
-        if (c == 1 && channels == 3) return x.Expand(x.Size(0), 3, x.Size(2), x.Size(3));
+        if (c == 1 && channels == 3) return x.expand(x.size(0), 3, x.size(2), x.size(3));
         if (c == 3 && channels == 1)
         {
-            using var w = torch.FromArray(new[] { 0.299f, 0.587f, 0.114f }, 1, 3, 1, 1);
-            return x.Mul(w).Sum(1, keepDim: true);
+            using var w = tensor(new[] { 0.299f, 0.587f, 0.114f }, new long[] { 1, 3, 1, 1 }, device: x.device);
+            return x.mul(w).sum(1, keepdim: true);
         }
         throw new ArgumentException($"cannot adapt {c}-channel images to {channels} channels");
     }
@@ -44,17 +45,18 @@ public static class Preprocessing
     /// </summary>
     public static Tensor Augment(Tensor batch, int maxShift = 2, double padValue = 0)
     {
-        using var scope = torch.NewDisposeScope();
-        var n = batch.Size(0);
-        var flip = torch.Rand(new[] { n }).Lt(0.5).View(n, 1, 1, 1);
-        var x = torch.Where(flip, batch.Flip(3), batch);
+        using var scope = NewDisposeScope();
+        var n = batch.size(0);
+        // Drawn on the CPU generator whatever the batch's device, so a seed gives the same augmentation everywhere.
+        var flip = rand(n).lt(0.5).view(n, 1, 1, 1).to(batch.device);
+        var x = where(flip, batch.flip(3), batch);
         if (maxShift > 0)
         {
-            var offsets = torch.RandInt(0, 2 * maxShift + 1, new long[] { 2 }).ToArray<long>();
-            long h = x.Size(2), w = x.Size(3);
-            var padded = x.Pad(new long[] { maxShift, maxShift, maxShift, maxShift }, padValue);
-            x = padded.Slice(2, offsets[0], offsets[0] + h).Slice(3, offsets[1], offsets[1] + w);
+            var offsets = randint(0, 2 * maxShift + 1, new long[] { 2 }, dtype: ScalarType.Int64).data<long>().ToArray();
+            long h = x.size(2), w = x.size(3);
+            var padded = nn.functional.pad(x, new long[] { maxShift, maxShift, maxShift, maxShift }, PaddingModes.Constant, padValue);
+            x = padded.slice(2, offsets[0], offsets[0] + h, 1).slice(3, offsets[1], offsets[1] + w, 1);
         }
-        return scope.MoveToOuter(x.Contiguous());
+        return scope.MoveToOuter(x.contiguous());
     }
 }

@@ -1,9 +1,11 @@
+using TorchSharp.Modules;
+using TransferFunctions.Learning.Engine;
 using System.Globalization;
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Training;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Pretraining;
 
@@ -26,7 +28,7 @@ public static class BasePretrainer
         var testIdx = SourceIndices(test, options.SourceClasses, 0);
         var digest = DatasetValidator.Digest((await ExampleContent.HashAllAsync(Subset(train, trainIdx), cancellationToken: cancellationToken)).Examples);
 
-        torch.ManualSeed((ulong)options.Seed);
+        torch.manual_seed((long)options.Seed);
         using var trainX = InMemoryTensors.Images(train, trainIdx, spec);
         using var trainY = InMemoryTensors.Labels(train, trainIdx, options.SourceClasses);
         using var testX = InMemoryTensors.Images(test, testIdx, spec);
@@ -35,13 +37,13 @@ public static class BasePretrainer
         var model = new ResNet(ResNetSpec.Compact(spec.Channels), labels.Count);
         try
         {
-            using var optimizer = new AdamW(model.Parameters(), options.MaxLearningRate, options.WeightDecay);
+            using var optimizer = ParameterGroups.AdamW([ParameterGroups.Group(model.parameters(), options.MaxLearningRate, options.WeightDecay)]);
             var source = new TensorBatchSource(trainX, trainY, options.BatchSize, shuffle: true, seed: options.Seed);
             var padValue = -spec.Mean[0] / spec.Std[0];
             var loop = new TrainingLoop(model, optimizer, new TrainingOptions { Epochs = options.Epochs, Phase = "pretrain" })
             {
                 Schedule = new OneCycle(((IBatchSource)source).BatchesPerEpoch * options.Epochs),
-                LossFunction = b => Functional.CrossEntropy(model.Forward(Preprocessing.Augment(b.Inputs, 2, padValue)), b.Targets, labelSmoothing: 0.05),
+                LossFunction = b => nn.functional.cross_entropy(model.forward(Preprocessing.Augment(b.Inputs, 2, padValue)), b.Targets, label_smoothing: 0.05),
             };
             loop.Callbacks.AddRange(callbacks);
             var history = loop.Fit(source, cancellationToken: cancellationToken);

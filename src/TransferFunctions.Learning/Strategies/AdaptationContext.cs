@@ -1,4 +1,5 @@
 using TransferFunctions.Learning.Models;
+using static TorchSharp.torch;
 using TransferFunctions.Learning.Training;
 
 namespace TransferFunctions.Learning.Strategies;
@@ -21,6 +22,12 @@ public sealed record AdaptationContext
 
     /// <summary>Where frozen-backbone features are kept between runs; null computes them every time.</summary>
     public IFeatureCache? FeatureCache { get; init; }
+
+    /// <summary>
+    /// Where the models, batches and optimizer state live (resolve the option with <see cref="Engine.EngineDevice.Resolve"/>).
+    /// Data tensors may stay on the CPU: each batch is moved here. The adapted model is handed back on the CPU.
+    /// </summary>
+    public Device Device { get; init; } = CPU;
 
     /// <summary>Name of the adapted model package; defaults to "{base name}-{strategy}".</summary>
     public string? OutputName { get; init; }

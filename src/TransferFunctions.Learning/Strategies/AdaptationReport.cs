@@ -10,6 +10,7 @@ namespace TransferFunctions.Learning.Strategies;
 /// <param name="FeaturesComputed">Examples passed through the frozen backbone to compute features (0 when all came from the cache).</param>
 /// <param name="FeatureCacheHit">True when frozen-backbone features were read from the cache.</param>
 /// <param name="Duration">Wall-clock time of the whole adaptation.</param>
+/// <param name="Device">The device the training ran on (<c>cpu</c>, <c>cuda:0</c>).</param>
 public sealed record AdaptationReport(
     string Strategy,
     IReadOnlyDictionary<string, string> Hyperparameters,
@@ -19,4 +20,5 @@ public sealed record AdaptationReport(
     IReadOnlyDictionary<string, double> TaskValidationAccuracy,
     int FeaturesComputed,
     bool FeatureCacheHit,
-    TimeSpan Duration);
+    TimeSpan Duration,
+    string Device = "cpu");

@@ -1,7 +1,10 @@
+using TransferFunctions.Learning.Training;
+using TransferFunctions.Learning.Engine;
 using System.Globalization;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
+using TorchSharp.Modules;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -17,9 +20,9 @@ public static class AdaptedModel
     /// <summary>
     /// A new model with the base's backbone weights, a fresh primary head for <paramref name="classes"/>, fresh extra
     /// heads, and (when <paramref name="keepSourceHead"/> and the base head is linear) a frozen copy of the base head
-    /// as <c>heads.source</c>.
+    /// as <c>heads.source</c>; on <paramref name="device"/> when given.
     /// </summary>
-    public static ResNet FromBase(ModelPackage basePackage, int classes, bool keepSourceHead, IReadOnlyDictionary<string, int>? extraHeads = null, int headHiddenUnits = 0)
+    public static ResNet FromBase(ModelPackage basePackage, int classes, bool keepSourceHead, IReadOnlyDictionary<string, int>? extraHeads = null, int headHiddenUnits = 0, Device? device = null)
     {
         if (extraHeads?.ContainsKey(SourceHeadName) == true)
             throw new ArgumentException($"label column name '{SourceHeadName}' is reserved for the base model's own head; rename the column");
@@ -30,15 +33,15 @@ public static class AdaptedModel
         var model = new ResNet(baseModel.Spec, classes, heads, headHiddenUnits);
         try
         {
-            var state = baseModel.StateDict().Where(kv => !FeatureExtractor.IsHead(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var state = baseModel.state_dict().Where(kv => !FeatureExtractor.IsHead(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             if (sourceHead)
             {
-                state[$"heads.{SourceHeadName}.weight"] = baseModel.StateDict()["fc.weight"];
-                state[$"heads.{SourceHeadName}.bias"] = baseModel.StateDict()["fc.bias"];
+                state[$"heads.{SourceHeadName}.weight"] = baseModel.state_dict()["fc.weight"];
+                state[$"heads.{SourceHeadName}.bias"] = baseModel.state_dict()["fc.bias"];
             }
-            model.LoadStateDict(state, strict: false);
+            model.LoadStateDictChecked(state, strict: false);
             model.Freeze($"heads.{SourceHeadName}");
-            return model;
+            return device is null ? model : model.to(device);
         }
         catch
         {
@@ -48,7 +51,7 @@ public static class AdaptedModel
     }
 
     /// <summary>True when <paramref name="model"/> carries the base model's head as <c>heads.source</c>.</summary>
-    public static bool HasSourceHead(ResNet model) => model.ExtraHeads?.Items.ContainsKey(SourceHeadName) == true;
+    public static bool HasSourceHead(ResNet model) => model.ExtraHeads?.ContainsKey(SourceHeadName) == true;
 
     /// <summary>
     /// Wraps a trained model as a package whose manifest records lineage (base name and weights digest, license),
@@ -68,7 +71,7 @@ public static class AdaptedModel
             ["budget_steps"] = context.Budget.Steps.ToString(inv),
             ["batch_size"] = context.Budget.BatchSize.ToString(inv),
             ["train_examples"] = context.Data.TrainCount.ToString(inv),
-            ["validation_examples"] = (context.Data.HasValidation ? context.Data.ValidationInputs!.Size(0) : 0).ToString(inv),
+            ["validation_examples"] = (context.Data.HasValidation ? context.Data.ValidationInputs!.size(0) : 0).ToString(inv),
         };
         if (context.Data.Digest is { } digest) training["dataset_digest"] = digest;
         var metrics = new Dictionary<string, double>();

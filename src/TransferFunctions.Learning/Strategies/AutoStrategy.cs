@@ -1,7 +1,8 @@
 using System.Globalization;
 using TransferFunctions.Learning.Analysis;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -75,7 +76,7 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
             chosen = FineTuneStrategy.StrategyName;
             foreach (var (name, score) in quickScores)
                 if (score > quickScores[chosen] + Options.Margin) chosen = name;
-            notes.Add($"Quick comparison at {Options.QuickBudgetFraction:P0} of the budget ({quick.Budget.Steps} steps) on {data.ValidationInputs!.Size(0)} validation examples: " +
+            notes.Add($"Quick comparison at {Options.QuickBudgetFraction:P0} of the budget ({quick.Budget.Steps} steps) on {data.ValidationInputs!.size(0)} validation examples: " +
                       string.Join(", ", quickScores.Select(kv => $"{kv.Key} {kv.Value:P1}")) + $"; chose {chosen}" +
                       (chosen == FineTuneStrategy.StrategyName ? " (others must lead by more than " + Options.Margin.ToString("P1", CultureInfo.InvariantCulture) + ")." : "."));
         }
@@ -122,10 +123,10 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
     {
         var data = context.Data;
         var n = Math.Min(data.TrainCount, Options.LogMeMaxExamples);
-        using var inputs = data.TrainInputs.Slice(0, 0, n).DetachFromDisposeScope();
-        using var labels = data.TrainLabels.Slice(0, 0, n).DetachFromDisposeScope();
+        using var inputs = data.TrainInputs.slice(0, 0, n, 1).DetachFromDisposeScope();
+        using var labels = data.TrainLabels.slice(0, 0, n, 1).DetachFromDisposeScope();
         var pretrained = TransferAnalysis.Transferability(context.Base.Model, inputs, labels, data.ClassCount, (int)n, cancellationToken).Score;
-        torch.ManualSeed((ulong)(uint)context.Seed);
+        torch.manual_seed((long)(uint)context.Seed);
         using var randomModel = new ResNet(context.Base.Model.Spec, data.ClassCount);
         var random = TransferAnalysis.Transferability(randomModel, inputs, labels, data.ClassCount, (int)n, cancellationToken).Score;
         return (pretrained, random);
@@ -134,7 +135,7 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
     private static int[] ValidationCounts(TargetData data)
     {
         var counts = new int[data.ClassCount];
-        foreach (var label in data.ValidationLabels!.ToArray<long>()) counts[label]++;
+        foreach (var label in data.ValidationLabels!.data<long>().ToArray()) counts[label]++;
         return counts;
     }
 }

@@ -1,6 +1,7 @@
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
+using TorchSharp.Modules;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -21,15 +22,16 @@ public static class BatchNormStatistics
     /// </summary>
     public static int Reestimate(ResNet model, Tensor inputs, CancellationToken cancellationToken = default)
     {
-        var layers = model.NamedModules().Select(m => m.Module).OfType<BatchNorm2d>().Where(bn => bn.RunningMean is not null).ToList();
-        if (layers.Count == 0 || inputs.Size(0) == 0) return 0;
-        var wasTraining = model.Training;
-        using var noGrad = torch.NoGrad();
-        var sums = layers.Select(bn => (Mean: torch.ZerosLike(bn.RunningMean!).DetachFromDisposeScope(), Var: torch.ZerosLike(bn.RunningVar!).DetachFromDisposeScope())).ToList();
+        var layers = model.named_modules().Select(m => m.module).OfType<BatchNorm2d>().Where(bn => bn.running_mean is not null).ToList();
+        if (layers.Count == 0 || inputs.size(0) == 0) return 0;
+        var wasTraining = model.training;
+        var device = model.parameters().First().device;
+        using var noGrad = no_grad();
+        var sums = layers.Select(bn => (Mean: zeros_like(bn.running_mean!).DetachFromDisposeScope(), Var: zeros_like(bn.running_var!).DetachFromDisposeScope())).ToList();
         try
         {
-            model.Train();
-            var n = inputs.Size(0);
+            model.train();
+            var n = inputs.size(0);
             var batches = 0;
             // A batch of one has no variance; fold a trailing single example into the batch before it.
             for (long start = 0; start < n; start += BatchSize)
@@ -38,15 +40,15 @@ public static class BatchNormStatistics
                 var end = Math.Min(n, start + BatchSize);
                 if (n - end == 1) end = n;
                 if (end - start < 2) break;
-                using var scope = torch.NewDisposeScope();
-                var before = layers.Select(bn => (bn.RunningMean!.Clone(), bn.RunningVar!.Clone())).ToList();
-                model.Features(inputs.Slice(0, start, end));
+                using var scope = NewDisposeScope();
+                var before = layers.Select(bn => (bn.running_mean!.clone(), bn.running_var!.clone())).ToList();
+                model.Features(inputs.slice(0, start, end, 1).to(device));
                 for (var i = 0; i < layers.Count; i++)
                 {
                     // running' = (1 − m)·running + m·batch, so the batch statistic is recovered exactly from the update.
-                    var m = layers[i].Momentum;
-                    sums[i].Mean.AddInPlace(layers[i].RunningMean!.Sub(before[i].Item1.Mul(1 - m)).Div(m));
-                    sums[i].Var.AddInPlace(layers[i].RunningVar!.Sub(before[i].Item2.Mul(1 - m)).Div(m));
+                    var m = layers[i].momentum ?? 0.1;
+                    sums[i].Mean.add_(layers[i].running_mean!.sub(before[i].Item1.mul(1 - m)).div(m));
+                    sums[i].Var.add_(layers[i].running_var!.sub(before[i].Item2.mul(1 - m)).div(m));
                 }
                 batches++;
                 if (end == n) break;
@@ -54,8 +56,8 @@ public static class BatchNormStatistics
             if (batches == 0) return 0;
             for (var i = 0; i < layers.Count; i++)
             {
-                layers[i].RunningMean!.CopyFrom(sums[i].Mean.Div(batches));
-                layers[i].RunningVar!.CopyFrom(sums[i].Var.Div(batches));
+                layers[i].running_mean!.copy_(sums[i].Mean.div(batches));
+                layers[i].running_var!.copy_(sums[i].Var.div(batches));
             }
             return layers.Count;
         }
@@ -66,7 +68,7 @@ public static class BatchNormStatistics
                 mean.Dispose();
                 variance.Dispose();
             }
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 }

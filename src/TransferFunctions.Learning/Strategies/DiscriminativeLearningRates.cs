@@ -1,6 +1,9 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TransferFunctions.Learning.Engine;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch.NN;
-using TransferFunctions.Torch.Optim;
+using TransferFunctions.Learning.Training;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -21,28 +24,25 @@ public static class DiscriminativeLearningRates
     }
 
     /// <summary>
-    /// Freezes the backbone except its top <paramref name="trainableStages"/> stages and returns the groups: the heads in
-    /// <paramref name="headPrefixes"/> at <paramref name="learningRate"/>, the stage k below the head at
-    /// <paramref name="learningRate"/>·<paramref name="decay"/>^k. Heads not listed are frozen.
+    /// Freezes the backbone except its top <paramref name="trainableStages"/> stages and returns AdamW parameter groups:
+    /// the heads in <paramref name="headPrefixes"/> at <paramref name="learningRate"/> (always first), the stage k below
+    /// the head at <paramref name="learningRate"/>·<paramref name="decay"/>^k. Heads not listed are frozen.
     /// </summary>
-    public static IReadOnlyList<ParamGroup> Build(ResNet model, int trainableStages, double learningRate, double decay, double weightDecay, IReadOnlyList<string> headPrefixes)
+    public static IReadOnlyList<NamedParamGroup> Build(ResNet model, int trainableStages, double learningRate, double decay, double weightDecay, IReadOnlyList<string> headPrefixes)
     {
         model.Freeze();
-        var groups = new List<ParamGroup>();
-        var heads = headPrefixes.SelectMany(prefix => Select(model, prefix)).ToList();
-        foreach (var p in heads) p.RequiresGrad = true;
-        groups.Add(new ParamGroup(heads, learningRate, weightDecay, "heads"));
+        var groups = new List<NamedParamGroup>();
+        var heads = headPrefixes.SelectMany(model.ParametersUnder).ToList();
+        foreach (var p in heads) p.requires_grad = true;
+        groups.Add(ParameterGroups.Group(heads, learningRate, weightDecay, "heads"));
         var stages = Stages(model);
         for (var depth = 1; depth <= Math.Min(trainableStages, stages.Count); depth++)
         {
             var stage = stages[^depth];
-            var parameters = stage.SelectMany(prefix => Select(model, prefix)).ToList();
-            foreach (var p in parameters) p.RequiresGrad = true;
-            groups.Add(new ParamGroup(parameters, learningRate * Math.Pow(decay, depth), weightDecay, string.Join("+", stage)));
+            var parameters = stage.SelectMany(model.ParametersUnder).ToList();
+            foreach (var p in parameters) p.requires_grad = true;
+            groups.Add(ParameterGroups.Group(parameters, learningRate * Math.Pow(decay, depth), weightDecay, string.Join("+", stage)));
         }
-        return groups.Where(g => g.Parameters.Count > 0).ToList();
+        return groups.Where(g => g.Parameters.Any()).ToList();
     }
-
-    private static IEnumerable<Parameter> Select(Module model, string prefix) =>
-        model.NamedParameters().Where(p => p.Name == prefix || p.Name.StartsWith(prefix + ".", StringComparison.Ordinal)).Select(p => p.Parameter);
 }

@@ -1,4 +1,5 @@
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -12,39 +13,39 @@ public static class FeatureAlignment
     {
         AlignmentLoss.Coral => Coral(source, target),
         AlignmentLoss.Mmd => Mmd(source, target),
-        _ => torch.Scalar(0),
+        _ => tensor(0f),
     };
 
     /// <summary>‖C_s − C_t‖²_F / (4d²) with C the unbiased feature covariance (Deep CORAL).</summary>
     public static Tensor Coral(Tensor source, Tensor target)
     {
-        var d = source.Size(1);
-        return Covariance(source).Sub(Covariance(target)).Square().Sum().Div(4.0 * d * d);
+        var d = source.size(1);
+        return Covariance(source).sub(Covariance(target)).square().sum().div(4.0 * d * d);
     }
 
     /// <summary>Biased MMD² estimate with a multi-bandwidth Gaussian kernel (widths relative to the mean squared distance).</summary>
     public static Tensor Mmd(Tensor source, Tensor target)
     {
-        long n = source.Size(0), m = target.Size(0);
-        var z = torch.Cat(new[] { source, target });
-        var sq = z.Square().Sum(1, keepDim: true);
-        var d2 = sq.Add(sq.T()).Sub(z.MatMul(z.T()).Mul(2)).ClampMin(0);
-        var scale = d2.Mean().Detach().ClampMin(1e-12);
+        long n = source.size(0), m = target.size(0);
+        var z = cat(new[] { source, target });
+        var sq = z.square().sum(1, keepdim: true);
+        var d2 = sq.add(sq.t()).sub(z.matmul(z.t()).mul(2)).clamp_min(0);
+        var scale = d2.mean().detach().clamp_min(1e-12);
         Tensor? k = null;
         foreach (var mult in MmdBandwidthMultipliers)
         {
-            var term = d2.Div(scale.Mul(mult)).Neg().Exp();
-            k = k is null ? term : k.Add(term);
+            var term = d2.div(scale.mul(mult)).neg().exp();
+            k = k is null ? term : k.add(term);
         }
-        var kss = k!.Slice(0, 0, n).Slice(1, 0, n).Mean();
-        var ktt = k.Slice(0, n, n + m).Slice(1, n, n + m).Mean();
-        var kst = k.Slice(0, 0, n).Slice(1, n, n + m).Mean();
-        return kss.Add(ktt).Sub(kst.Mul(2));
+        var kss = k!.slice(0, 0, n, 1).slice(1, 0, n, 1).mean();
+        var ktt = k.slice(0, n, n + m, 1).slice(1, n, n + m, 1).mean();
+        var kst = k.slice(0, 0, n, 1).slice(1, n, n + m, 1).mean();
+        return kss.add(ktt).sub(kst.mul(2));
     }
 
     private static Tensor Covariance(Tensor x)
     {
-        var centered = x.Sub(x.Mean(0, keepDim: true));
-        return centered.T().MatMul(centered).Div(Math.Max(1, x.Size(0) - 1));
+        var centered = x.sub(x.mean(new long[] { 0 }, keepdim: true));
+        return centered.t().matmul(centered).div(Math.Max(1, x.size(0) - 1));
     }
 }

@@ -1,5 +1,6 @@
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+using TransferFunctions.Learning.Engine;
 
 namespace TransferFunctions.Learning.Strategies;
 

@@ -1,9 +1,10 @@
+using TransferFunctions.Learning.Engine;
 using System.Globalization;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Training;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.NN;
-using TransferFunctions.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+using TorchSharp.Modules;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -60,13 +61,13 @@ internal sealed class FineTuneRecipe
         if (_options.HeadWarmupSteps <= 0) return;
         var modules = (heads ?? _trainedHeads).Select(prefix => (prefix, HeadModule(prefix))).ToList();
         var set = new HeadSet(modules[0].Item2, modules.Skip(1).Select(h => (h.prefix.Replace('.', '_'), h.Item2)));
-        var parameters = set.Parameters().ToList();
-        foreach (var p in parameters) p.RequiresGrad = true;
+        var parameters = set.parameters().ToList();
+        foreach (var p in parameters) p.requires_grad = true;
         Phases.Add(PhaseRunner.Run(new TrainingPhase
         {
             Name = "head warm-up",
             Model = set,
-            Groups = [new ParamGroup(parameters, _options.HeadWarmupLearningRate, _options.WeightDecay, "heads")],
+            Groups = [ParameterGroups.Group(parameters, _options.HeadWarmupLearningRate, _options.WeightDecay)],
             Inputs = features.Train,
             Targets = _targets,
             Loss = b => _headLoss(b.Inputs, b.Targets),
@@ -122,8 +123,8 @@ internal sealed class FineTuneRecipe
                     var x = _options.AugmentShift > 0 ? AdaptedModel.Augment(b.Inputs, Spec, _options.AugmentShift) : b.Inputs;
                     var features = _model.Features(x);
                     var loss = _headLoss(features, b.Targets);
-                    if (ExtraLoss is not null) loss = loss.Add(ExtraLoss(b, features));
-                    if (l2sp is not null) loss = loss.Add(l2sp.Compute());
+                    if (ExtraLoss is not null) loss = loss.add(ExtraLoss(b, features));
+                    if (l2sp is not null) loss = loss.add(l2sp.Compute());
                     return loss;
                 },
                 ValidationInputs = Data.ValidationInputs,
@@ -138,7 +139,7 @@ internal sealed class FineTuneRecipe
                 Seed = _context.Seed + Phases.Count,
             }, _context.Callbacks, cancellationToken));
         }
-        _model.Eval();
+        _model.eval();
     }
 
     public bool FreezeBatchNorm() => _options.BatchNorm switch
@@ -170,13 +171,13 @@ internal sealed class FineTuneRecipe
         };
     }
 
-    private Module HeadModule(string prefix) => prefix == "fc"
+    private nn.Module<Tensor, Tensor> HeadModule(string prefix) => prefix == "fc"
         ? _model.Head
         : _model.ExtraHeads![prefix["heads.".Length..]];
 
     /// <summary>Single-task loss: cross-entropy of the primary head with label smoothing.</summary>
     public static Func<Tensor, Tensor, Tensor> PrimaryLoss(ResNet model, double labelSmoothing) =>
-        (features, targets) => Functional.CrossEntropy(model.Head.Forward(features), targets, labelSmoothing: labelSmoothing);
+        (features, targets) => nn.functional.cross_entropy(model.Head.forward(features), targets, label_smoothing: labelSmoothing);
 
     /// <summary>
     /// Cross-entropy that skips targets of -1 (missing labels) and stays finite when a batch has none: summed, then
@@ -184,7 +185,7 @@ internal sealed class FineTuneRecipe
     /// </summary>
     public static Tensor MaskedCrossEntropy(Tensor logits, Tensor targets, double labelSmoothing)
     {
-        var labeled = targets.Ne(-1).Sum().To(ScalarType.Float32).ClampMin(1);
-        return Functional.CrossEntropy(logits, targets, reduction: Reduction.Sum, ignoreIndex: -1, labelSmoothing: labelSmoothing).Div(labeled);
+        var labeled = targets.ne(-1).sum().to(ScalarType.Float32).clamp_min(1);
+        return nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum, ignore_index: -1, label_smoothing: labelSmoothing).div(labeled);
     }
 }

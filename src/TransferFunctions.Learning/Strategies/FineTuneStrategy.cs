@@ -15,7 +15,7 @@ public sealed class FineTuneStrategy(FineTuneOptions? options = null) : IAdaptat
     public AdaptationOutcome Adapt(AdaptationContext context, CancellationToken cancellationToken = default)
     {
         var run = new StrategyRun(Name, context);
-        var model = AdaptedModel.FromBase(context.Base, context.Data.ClassCount, keepSourceHead: true);
+        var model = AdaptedModel.FromBase(context.Base, context.Data.ClassCount, keepSourceHead: true, device: context.Device);
         try
         {
             var recipe = new FineTuneRecipe(context, Options, model, context.Data.TrainLabels, FineTuneRecipe.PrimaryLoss(model, Options.LabelSmoothing), ["fc"]);

@@ -1,5 +1,7 @@
 using TransferFunctions.Learning.Training;
-using TransferFunctions.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -12,9 +14,9 @@ public sealed class FrozenBatchNorm : ITrainingCallback
 {
     public void OnEpochStart(int epoch, TrainingLoop loop) => Apply(loop.Model);
 
-    public static void Apply(Module model)
+    public static void Apply(nn.Module model)
     {
-        foreach (var (_, m) in model.NamedModules())
-            if (m is BatchNorm2d bn) bn.Eval();
+        foreach (var (_, m) in model.named_modules())
+            if (m is BatchNorm2d bn) bn.eval();
     }
 }

@@ -1,5 +1,6 @@
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -36,8 +37,8 @@ public sealed class FrozenFeatures : IDisposable
         var key = new FeatureCacheKey(FeatureExtractor.BackboneDigest(backbone), data.Digest ?? DataDigest(data));
         if (cache?.TryLoad(key) is { } cached)
         {
-            if (cached.TryGetValue(TrainName, out var t) && t.Size(0) == data.TrainCount
-                && (!data.HasValidation || cached.TryGetValue(ValidationName, out var v) && v.Size(0) == data.ValidationInputs!.Size(0)))
+            if (cached.TryGetValue(TrainName, out var t) && t.size(0) == data.TrainCount
+                && (!data.HasValidation || cached.TryGetValue(ValidationName, out var v) && v.size(0) == data.ValidationInputs!.size(0)))
             {
                 foreach (var (name, tensor) in cached)
                     if (name is not (TrainName or ValidationName)) tensor.Dispose();
@@ -49,7 +50,7 @@ public sealed class FrozenFeatures : IDisposable
 
         var train = FeatureExtractor.Extract(backbone, data.TrainInputs, cancellationToken).DetachFromDisposeScope();
         var validation = data.HasValidation ? FeatureExtractor.Extract(backbone, data.ValidationInputs!, cancellationToken).DetachFromDisposeScope() : null;
-        var computed = (int)(data.TrainCount + (validation?.Size(0) ?? 0));
+        var computed = (int)(data.TrainCount + (validation?.size(0) ?? 0));
         if (cache is not null)
         {
             var entry = new Dictionary<string, Tensor> { [TrainName] = train };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TransferFunctions.Learning.Training;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -20,7 +21,7 @@ public sealed class HybridStrategy(HybridOptions? options = null) : IAdaptationS
     public AdaptationOutcome Adapt(AdaptationContext context, CancellationToken cancellationToken = default)
     {
         var run = new StrategyRun(Name, context);
-        var model = AdaptedModel.FromBase(context.Base, context.Data.ClassCount, keepSourceHead: true);
+        var model = AdaptedModel.FromBase(context.Base, context.Data.ClassCount, keepSourceHead: true, device: context.Device);
         try
         {
             var fo = Options.FineTune;
@@ -37,7 +38,7 @@ public sealed class HybridStrategy(HybridOptions? options = null) : IAdaptationS
             {
                 if (replay is not null)
                 {
-                    var replayBatch = (int)Math.Clamp(Math.Round(Options.ReplayRatio * Math.Min(context.Budget.BatchSize, context.Data.TrainCount)), 1, replay.Inputs.Size(0));
+                    var replayBatch = (int)Math.Clamp(Math.Round(Options.ReplayRatio * Math.Min(context.Budget.BatchSize, context.Data.TrainCount)), 1, replay.Inputs.size(0));
                     stream = new StepBudgetBatchSource(new TensorBatchSource(replay.Inputs, replay.Labels, replayBatch, shuffle: true, seed: context.Seed + 104729), int.MaxValue);
                     next = stream.Batches(0, cancellationToken).GetEnumerator();
                     var spec = context.Base.Manifest.Input;
@@ -45,14 +46,15 @@ public sealed class HybridStrategy(HybridOptions? options = null) : IAdaptationS
                     Tensor Replay(Batch _, Tensor __)
                     {
                         next.MoveNext();
-                        var x = fo.AugmentShift > 0 ? AdaptedModel.Augment(next.Current.Inputs, spec, fo.AugmentShift) : next.Current.Inputs;
-                        return Functional.CrossEntropy(sourceHead.Forward(model.Features(x)), next.Current.Targets, labelSmoothing: fo.LabelSmoothing).Mul(Options.ReplayWeight);
+                        var inputs = next.Current.Inputs.to(context.Device);
+                        var x = fo.AugmentShift > 0 ? AdaptedModel.Augment(inputs, spec, fo.AugmentShift) : inputs;
+                        return nn.functional.cross_entropy(sourceHead.forward(model.Features(x)), next.Current.Targets.to(context.Device), label_smoothing: fo.LabelSmoothing).mul(Options.ReplayWeight);
                     }
                     recipe = new FineTuneRecipe(context, fo, model, context.Data.TrainLabels, FineTuneRecipe.PrimaryLoss(model, fo.LabelSmoothing), ["fc", $"heads.{AdaptedModel.SourceHeadName}"])
                     {
                         ExtraLoss = Replay,
                     };
-                    run.Notes.Add($"Replayed {replayBatch} source examples per step ({replay.Description}, {replay.Inputs.Size(0)} available) through the kept source head, weight {Options.ReplayWeight:G3}.");
+                    run.Notes.Add($"Replayed {replayBatch} source examples per step ({replay.Description}, {replay.Inputs.size(0)} available) through the kept source head, weight {Options.ReplayWeight:G3}.");
                     run.Hyperparameters["replay_ratio"] = Options.ReplayRatio.ToString("R", inv);
                     run.Hyperparameters["replay_weight"] = Options.ReplayWeight.ToString("R", inv);
                     run.Hyperparameters["replay_source"] = replay.Description;

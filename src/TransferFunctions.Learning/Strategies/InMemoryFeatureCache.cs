@@ -1,4 +1,5 @@
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -23,13 +24,13 @@ public sealed class InMemoryFeatureCache : IFeatureCache, IDisposable
     {
         lock (_gate)
             return _entries.TryGetValue(key, out var entry)
-                ? entry.ToDictionary(kv => kv.Key, kv => kv.Value.Clone().DetachFromDisposeScope())
+                ? entry.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope())
                 : null;
     }
 
     public void Store(FeatureCacheKey key, IReadOnlyDictionary<string, Tensor> features)
     {
-        var copy = features.ToDictionary(kv => kv.Key, kv => kv.Value.Clone().DetachFromDisposeScope());
+        var copy = features.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
         lock (_gate)
         {
             if (_entries.Remove(key, out var old)) Dispose(old);

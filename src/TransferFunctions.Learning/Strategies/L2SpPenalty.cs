@@ -1,6 +1,7 @@
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
+using TorchSharp.Modules;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -14,13 +15,13 @@ public sealed class L2SpPenalty : IDisposable
 
     /// <param name="model">The model whose current (pretrained) backbone weights become the anchor.</param>
     /// <param name="alpha">Strength α of the pull.</param>
-    public L2SpPenalty(Module model, double alpha)
+    public L2SpPenalty(nn.Module model, double alpha)
     {
         Alpha = alpha;
-        using var noGrad = torch.NoGrad();
-        foreach (var (name, p) in model.NamedParameters())
+        using var noGrad = no_grad();
+        foreach (var (name, p) in model.named_parameters())
             if (!FeatureExtractor.IsHead(name))
-                _anchors.Add((p, p.Detach().Clone().DetachFromDisposeScope()));
+                _anchors.Add((p, p.detach().clone().DetachFromDisposeScope()));
     }
 
     public double Alpha { get; }
@@ -31,11 +32,11 @@ public sealed class L2SpPenalty : IDisposable
         Tensor? sum = null;
         foreach (var (weight, start) in _anchors)
         {
-            if (!weight.RequiresGrad) continue;
-            var term = weight.Sub(start).Square().Sum();
-            sum = sum is null ? term : sum.Add(term);
+            if (!weight.requires_grad) continue;
+            var term = weight.sub(start).square().sum();
+            sum = sum is null ? term : sum.add(term);
         }
-        return (sum ?? torch.Scalar(0)).Mul(Alpha / 2);
+        return (sum ?? tensor(0f)).mul(Alpha / 2);
     }
 
     public void Dispose()

@@ -1,6 +1,10 @@
+using TorchSharp.Modules;
+using TransferFunctions.Learning.Training;
+using TransferFunctions.Learning.Engine;
 using System.Globalization;
 using TransferFunctions.Learning.Evaluation;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -23,23 +27,23 @@ public sealed class MultiTaskStrategy(MultiTaskOptions? options = null) : IAdapt
             throw new ArgumentException("multi-task needs at least one extra label column besides the primary label (TargetData.ExtraLabelColumns is empty)");
         var run = new StrategyRun(Name, context);
         var columns = data.ExtraLabelColumns;
-        var model = AdaptedModel.FromBase(context.Base, data.ClassCount, keepSourceHead: true, columns.ToDictionary(c => c.Name, c => c.Labels.Count));
-        using var scope = torch.NewDisposeScope();
+        var model = AdaptedModel.FromBase(context.Base, data.ClassCount, keepSourceHead: true, columns.ToDictionary(c => c.Name, c => c.Labels.Count), device: context.Device);
+        using var scope = NewDisposeScope();
         try
         {
             // Targets [N, 1 + T]: column 0 the primary label, then one column per task.
-            var targets = torch.Stack(new[] { data.TrainLabels }.Concat(columns.Select(c => c.Train)).ToList(), 1).DetachFromDisposeScope();
+            var targets = stack(new[] { data.TrainLabels }.Concat(columns.Select(c => c.Train)).ToList(), 1).DetachFromDisposeScope();
             using var _ = targets;
             var fo = Options.FineTune;
             var weights = new[] { Options.WeightOf(MultiTaskOptions.PrimaryTask) }.Concat(columns.Select(c => Options.WeightOf(c.Name))).ToArray();
-            var heads = new[] { model.Head }.Concat(columns.Select(c => (TransferFunctions.Torch.NN.Module)model.ExtraHeads![c.Name])).ToArray();
+            var heads = new[] { model.Head }.Concat(columns.Select(c => (nn.Module<Tensor, Tensor>)model.ExtraHeads![c.Name])).ToArray();
             Tensor JointLoss(Tensor features, Tensor y)
             {
                 Tensor? total = null;
                 for (var t = 0; t < heads.Length; t++)
                 {
-                    var term = FineTuneRecipe.MaskedCrossEntropy(heads[t].Forward(features), y.Select(1, t), fo.LabelSmoothing).Mul(weights[t]);
-                    total = total is null ? term : total.Add(term);
+                    var term = FineTuneRecipe.MaskedCrossEntropy(heads[t].forward(features), y.select(1, t), fo.LabelSmoothing).mul(weights[t]);
+                    total = total is null ? term : total.add(term);
                 }
                 return total!;
             }
@@ -57,7 +61,7 @@ public sealed class MultiTaskStrategy(MultiTaskOptions? options = null) : IAdapt
             {
                 run.TaskAccuracy[MultiTaskOptions.PrimaryTask] = ModelEvaluator.Accuracy(model, data.ValidationInputs!, data.ValidationLabels!);
                 foreach (var c in columns.Where(c => c.Validation is not null))
-                    run.TaskAccuracy[c.Name] = MaskedAccuracy(ModelEvaluator.Predict(model, data.ValidationInputs!, c.Name).Labels, c.Validation!.ToArray<long>());
+                    run.TaskAccuracy[c.Name] = MaskedAccuracy(ModelEvaluator.Predict(model, data.ValidationInputs!, c.Name).Labels, c.Validation!.data<long>().ToArray());
                 run.Notes.Add("Validation accuracy per task: " + string.Join(", ", run.TaskAccuracy.Select(kv => $"{kv.Key} {kv.Value:P1}")) + ".");
             }
             return run.Finish(model, columns.ToDictionary(c => c.Name, c => c.Labels));

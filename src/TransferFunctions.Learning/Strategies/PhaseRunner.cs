@@ -1,6 +1,8 @@
+using TorchSharp.Modules;
+using TransferFunctions.Learning.Engine;
 using TransferFunctions.Learning.Training;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -10,7 +12,7 @@ public static class PhaseRunner
     public static PhaseHistory Run(TrainingPhase phase, IEnumerable<ITrainingCallback> callbacks, CancellationToken cancellationToken = default)
     {
         if (phase.Steps < 1) throw new ArgumentOutOfRangeException(nameof(phase), $"phase '{phase.Name}' has {phase.Steps} steps; at least 1 is needed");
-        var n = phase.Inputs.Size(0);
+        var n = phase.Inputs.size(0);
         var batchSize = (int)Math.Max(1, Math.Min(phase.BatchSize, n));
         var rounds = Math.Clamp(phase.Rounds, 1, phase.Steps);
         var stepsPerRound = (phase.Steps + rounds - 1) / rounds;
@@ -18,7 +20,7 @@ public static class PhaseRunner
 
         var inner = new TensorBatchSource(phase.Inputs, phase.Targets, batchSize, shuffle: true, seed: phase.Seed);
         using var source = new StepBudgetBatchSource(inner, stepsPerRound);
-        using var optimizer = new AdamW(phase.Groups);
+        using var optimizer = ParameterGroups.AdamW(phase.Groups);
         LearningRateSchedule schedule = phase.Schedule == ScheduleKind.OneCycle && totalSteps > 1
             ? new OneCycle(totalSteps, pctStart: 0.25, divFactor: 10, finalDivFactor: 100)
             : new CosineWithWarmup(totalSteps, (long)Math.Round(phase.WarmupFraction * totalSteps));
@@ -26,10 +28,10 @@ public static class PhaseRunner
         {
             Schedule = schedule,
             LossFunction = phase.Loss,
-            Predict = phase.Predict ?? phase.Model.Forward,
+            Predict = phase.Predict ?? phase.Model.forward,
         };
         if (phase.FreezeBatchNorm) loop.Callbacks.Add(new FrozenBatchNorm());
-        var hasValidation = phase.ValidationInputs is not null && phase.ValidationLabels is not null && phase.ValidationInputs.Size(0) > 0;
+        var hasValidation = phase.ValidationInputs is not null && phase.ValidationLabels is not null && phase.ValidationInputs.size(0) > 0;
         // Ties go to the later round (minDelta just below 0): with few validation examples accuracy plateaus early,
         // and the longer-trained weights of equal accuracy generalize better.
         using var early = hasValidation && phase.EarlyStoppingPatience is { } patience ? new EarlyStopping(patience, minDelta: -1e-9) : null;

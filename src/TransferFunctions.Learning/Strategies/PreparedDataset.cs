@@ -1,6 +1,7 @@
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 

@@ -1,6 +1,9 @@
+using TorchSharp.Modules;
+using TransferFunctions.Learning.Training;
+using TransferFunctions.Learning.Engine;
 using System.Globalization;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -17,22 +20,22 @@ public sealed class ProbeStrategy(string name, ProbeOptions options) : IAdaptati
     {
         var run = new StrategyRun(Name, context);
         var features = run.FrozenFeatures(cancellationToken);
-        var model = AdaptedModel.FromBase(context.Base, context.Data.ClassCount, keepSourceHead: true, headHiddenUnits: Options.HiddenUnits);
+        var model = AdaptedModel.FromBase(context.Base, context.Data.ClassCount, keepSourceHead: true, headHiddenUnits: Options.HiddenUnits, device: context.Device);
         try
         {
             var steps = Math.Max(Options.MinSteps, context.Budget.Steps);
             model.Freeze();
             var head = new HeadSet(model.Head);
-            var parameters = head.Parameters().ToList();
-            foreach (var p in parameters) p.RequiresGrad = true;
+            var parameters = head.parameters().ToList();
+            foreach (var p in parameters) p.requires_grad = true;
             run.Phases.Add(PhaseRunner.Run(new TrainingPhase
             {
                 Name = Name,
                 Model = head,
-                Groups = [new ParamGroup(parameters, Options.LearningRate, Options.WeightDecay, "head")],
+                Groups = [ParameterGroups.Group(parameters, Options.LearningRate, Options.WeightDecay)],
                 Inputs = features.Train,
                 Targets = context.Data.TrainLabels,
-                Loss = b => Functional.CrossEntropy(head.Forward(b.Inputs), b.Targets, labelSmoothing: Options.LabelSmoothing),
+                Loss = b => nn.functional.cross_entropy(head.forward(b.Inputs), b.Targets, label_smoothing: Options.LabelSmoothing),
                 ValidationInputs = features.Validation,
                 ValidationLabels = context.Data.ValidationLabels,
                 Steps = steps,

@@ -1,7 +1,10 @@
+using TorchSharp.Modules;
+using TransferFunctions.Learning.Training;
+using TransferFunctions.Learning.Engine;
 using System.Globalization;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -20,7 +23,7 @@ public sealed class ScratchStrategy(ScratchOptions? options = null) : IAdaptatio
     {
         var run = new StrategyRun(Name, context);
         var spec = context.Base.Model.Spec;
-        var model = new ResNet(spec, context.Data.ClassCount);
+        var model = new ResNet(spec, context.Data.ClassCount).to(context.Device);
         try
         {
             var inputSpec = context.Base.Manifest.Input;
@@ -28,13 +31,13 @@ public sealed class ScratchStrategy(ScratchOptions? options = null) : IAdaptatio
             {
                 Name = Name,
                 Model = model,
-                Groups = [new ParamGroup(model.Parameters(), Options.LearningRate, Options.WeightDecay, "all")],
+                Groups = [ParameterGroups.Group(model.parameters(), Options.LearningRate, Options.WeightDecay)],
                 Inputs = context.Data.TrainInputs,
                 Targets = context.Data.TrainLabels,
                 Loss = b =>
                 {
                     var x = Options.AugmentShift > 0 ? AdaptedModel.Augment(b.Inputs, inputSpec, Options.AugmentShift) : b.Inputs;
-                    return Functional.CrossEntropy(model.Forward(x), b.Targets, labelSmoothing: Options.LabelSmoothing);
+                    return nn.functional.cross_entropy(model.forward(x), b.Targets, label_smoothing: Options.LabelSmoothing);
                 },
                 ValidationInputs = context.Data.ValidationInputs,
                 ValidationLabels = context.Data.ValidationLabels,

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -15,7 +16,7 @@ internal sealed class StrategyRun
         Strategy = strategy;
         Context = context;
         context.Data.Validate();
-        torch.ManualSeed((ulong)(uint)context.Seed);
+        torch.manual_seed((long)(uint)context.Seed);
     }
 
     public string Strategy { get; }
@@ -30,7 +31,21 @@ internal sealed class StrategyRun
     /// <summary>Frozen features of the base backbone (cached); noted in the report.</summary>
     public FrozenFeatures FrozenFeatures(CancellationToken cancellationToken)
     {
-        Features ??= Strategies.FrozenFeatures.Get(Context.Base.Model, Data, Context.FeatureCache, cancellationToken);
+        if (Features is null)
+        {
+            // The base stays where its owner keeps it (the CPU); it visits the training device for the extraction.
+            var backbone = Context.Base.Model;
+            var home = backbone.parameters().First().device;
+            if (home.type != Context.Device.type || home.index != Context.Device.index) backbone.to(Context.Device);
+            try
+            {
+                Features = Strategies.FrozenFeatures.Get(backbone, Data, Context.FeatureCache, cancellationToken);
+            }
+            finally
+            {
+                if (home.type != Context.Device.type || home.index != Context.Device.index) backbone.to(home);
+            }
+        }
         Notes.Add(Features.CacheHit
             ? $"Frozen features read from the cache ({Features.Key}); no example went through the backbone."
             : $"Frozen features computed for {Features.ExamplesComputed} examples{(Context.FeatureCache is null ? "" : " and cached")}.");
@@ -41,11 +56,14 @@ internal sealed class StrategyRun
     {
         try
         {
+            Hyperparameters["device"] = Engine.EngineDevice.Describe(Context.Device);
             double? accuracy = Data.HasValidation ? ModelEvaluator.Accuracy(model, Data.ValidationInputs!, Data.ValidationLabels!) : null;
-            if (accuracy is { } a) Notes.Add($"Validation accuracy {a:P2} on {Data.ValidationInputs!.Size(0)} held-out examples.");
+            if (accuracy is { } a) Notes.Add($"Validation accuracy {a:P2} on {Data.ValidationInputs!.size(0)} held-out examples.");
             var package = AdaptedModel.Package(Context, model, Strategy, Hyperparameters, accuracy, extraHeadLabels, fromBase);
             var report = new AdaptationReport(Strategy, Hyperparameters, Phases, Notes, accuracy, TaskAccuracy,
-                Features?.ExamplesComputed ?? 0, Features?.CacheHit ?? false, _watch.Elapsed);
+                Features?.ExamplesComputed ?? 0, Features?.CacheHit ?? false, _watch.Elapsed, Engine.EngineDevice.Describe(Context.Device));
+            // Packages are saved and compared on the CPU whatever the training device.
+            model.to(CPU);
             return new AdaptationOutcome(package, report);
         }
         finally

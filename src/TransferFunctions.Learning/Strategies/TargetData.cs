@@ -1,4 +1,5 @@
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -36,46 +37,46 @@ public sealed record TargetData
 
     public int ClassCount => Labels.Count;
 
-    public long TrainCount => TrainInputs.Size(0);
+    public long TrainCount => TrainInputs.size(0);
 
-    public bool HasValidation => ValidationInputs is not null && ValidationLabels is not null && ValidationInputs.Size(0) > 0;
+    public bool HasValidation => ValidationInputs is not null && ValidationLabels is not null && ValidationInputs.size(0) > 0;
 
     /// <summary>Training examples per class (index = class).</summary>
     public int[] TrainCountsPerClass()
     {
         var counts = new int[ClassCount];
-        foreach (var label in TrainLabels.ToArray<long>()) counts[label]++;
+        foreach (var label in TrainLabels.data<long>().ToArray()) counts[label]++;
         return counts;
     }
 
     /// <summary>Checks shapes and label ranges, naming the field at fault.</summary>
     public void Validate()
     {
-        Require(TrainInputs.Dim == 4, $"TrainInputs must be [N, C, H, W], got [{string.Join(", ", TrainInputs.Shape)}]");
-        Require(TrainLabels.Dim == 1 && TrainLabels.Size(0) == TrainInputs.Size(0), $"TrainLabels must be [{TrainInputs.Size(0)}] to match TrainInputs, got [{string.Join(", ", TrainLabels.Shape)}]");
-        Require(TrainInputs.Size(0) > 0, "TrainInputs is empty: at least one labeled example is needed");
+        Require(TrainInputs.dim() == 4, $"TrainInputs must be [N, C, H, W], got [{string.Join(", ", TrainInputs.shape)}]");
+        Require(TrainLabels.dim() == 1 && TrainLabels.size(0) == TrainInputs.size(0), $"TrainLabels must be [{TrainInputs.size(0)}] to match TrainInputs, got [{string.Join(", ", TrainLabels.shape)}]");
+        Require(TrainInputs.size(0) > 0, "TrainInputs is empty: at least one labeled example is needed");
         Require(ClassCount >= 2, $"Labels has {ClassCount} class(es); classification needs at least 2");
         RequireLabelRange(TrainLabels, ClassCount, "TrainLabels");
         Require((ValidationInputs is null) == (ValidationLabels is null), "ValidationInputs and ValidationLabels must be given together");
         if (ValidationInputs is not null && ValidationLabels is not null)
         {
-            Require(ValidationLabels.Size(0) == ValidationInputs.Size(0), $"ValidationLabels has {ValidationLabels.Size(0)} rows but ValidationInputs {ValidationInputs.Size(0)}");
+            Require(ValidationLabels.size(0) == ValidationInputs.size(0), $"ValidationLabels has {ValidationLabels.size(0)} rows but ValidationInputs {ValidationInputs.size(0)}");
             RequireLabelRange(ValidationLabels, ClassCount, "ValidationLabels");
         }
         foreach (var column in ExtraLabelColumns)
         {
-            Require(column.Train.Size(0) == TrainInputs.Size(0), $"label column '{column.Name}' has {column.Train.Size(0)} training labels but there are {TrainInputs.Size(0)} training inputs");
+            Require(column.Train.size(0) == TrainInputs.size(0), $"label column '{column.Name}' has {column.Train.size(0)} training labels but there are {TrainInputs.size(0)} training inputs");
             if (ValidationInputs is not null)
-                Require(column.Validation is not null && column.Validation.Size(0) == ValidationInputs.Size(0), $"label column '{column.Name}' needs one validation label per validation input ({ValidationInputs.Size(0)})");
+                Require(column.Validation is not null && column.Validation.size(0) == ValidationInputs.size(0), $"label column '{column.Name}' needs one validation label per validation input ({ValidationInputs.size(0)})");
         }
         if (UnlabeledInputs is not null)
-            Require(UnlabeledInputs.Dim == 4 && UnlabeledInputs.Shape[1..].SequenceEqual(TrainInputs.Shape[1..]), "UnlabeledInputs must have the shape of TrainInputs' rows");
+            Require(UnlabeledInputs.dim() == 4 && UnlabeledInputs.shape[1..].SequenceEqual(TrainInputs.shape[1..]), "UnlabeledInputs must have the shape of TrainInputs' rows");
     }
 
     private static void RequireLabelRange(Tensor labels, int classes, string name)
     {
-        if (labels.Size(0) == 0) return;
-        var values = labels.ToArray<long>();
+        if (labels.size(0) == 0) return;
+        var values = labels.data<long>().ToArray();
         var bad = Array.FindIndex(values, v => v < 0 || v >= classes);
         Require(bad < 0, bad < 0 ? "" : $"{name}[{bad}] = {values[bad]} is not a class index in [0, {classes})");
     }

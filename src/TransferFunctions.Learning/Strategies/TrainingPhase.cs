@@ -1,7 +1,8 @@
+using TransferFunctions.Learning.Engine;
 using TransferFunctions.Learning.Training;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.NN;
-using TransferFunctions.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+using TorchSharp.Modules;
 
 namespace TransferFunctions.Learning.Strategies;
 
@@ -14,10 +15,10 @@ public sealed record TrainingPhase
     public required string Name { get; init; }
 
     /// <summary>The module the loop puts in train/eval mode, validates and snapshots for early stopping.</summary>
-    public required Module Model { get; init; }
+    public required nn.Module<Tensor, Tensor> Model { get; init; }
 
     /// <summary>Parameter groups for AdamW; only their parameters change.</summary>
-    public required IReadOnlyList<ParamGroup> Groups { get; init; }
+    public required IReadOnlyList<AdamW.ParamGroup> Groups { get; init; }
 
     /// <summary>Training inputs (images or cached features) and targets ([N] labels, or [N, T] for several tasks).</summary>
     public required Tensor Inputs { get; init; }

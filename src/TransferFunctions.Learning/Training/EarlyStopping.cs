@@ -1,4 +1,6 @@
-using TransferFunctions.Torch;
+using TransferFunctions.Learning.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Training;
 
@@ -39,14 +41,14 @@ public sealed class EarlyStopping : ITrainingCallback, IDisposable
     public void OnTrainingEnd(TrainingHistory history, TrainingLoop loop)
     {
         if (_best is null || BestEpoch == history.Epochs.Count) return;
-        loop.Model.LoadStateDict(_best);
+        loop.Model.LoadStateDictChecked(_best);
     }
 
     private void Snapshot(TrainingLoop loop)
     {
         Dispose();
-        using var noGrad = torch.NoGrad();
-        _best = loop.Model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone().DetachFromDisposeScope());
+        using var noGrad = no_grad();
+        _best = loop.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Training;
 
@@ -12,7 +13,7 @@ public sealed class TensorBatchSource : IBatchSource
 
     public TensorBatchSource(Tensor inputs, Tensor targets, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false)
     {
-        if (inputs.Size(0) != targets.Size(0)) throw new ArgumentException($"inputs have {inputs.Size(0)} rows but targets {targets.Size(0)}");
+        if (inputs.size(0) != targets.size(0)) throw new ArgumentException($"inputs have {inputs.size(0)} rows but targets {targets.size(0)}");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "batch size must be positive");
         _inputs = inputs;
         _targets = targets;
@@ -22,7 +23,7 @@ public sealed class TensorBatchSource : IBatchSource
         DropLast = dropLast;
     }
 
-    public long Count => DropLast ? _inputs.Size(0) / BatchSize * BatchSize : _inputs.Size(0);
+    public long Count => DropLast ? _inputs.size(0) / BatchSize * BatchSize : _inputs.size(0);
     public int BatchSize { get; }
     public bool Shuffle { get; }
     public int Seed { get; }
@@ -30,7 +31,7 @@ public sealed class TensorBatchSource : IBatchSource
 
     public IEnumerable<Batch> Batches(int epoch, CancellationToken cancellationToken = default)
     {
-        var n = _inputs.Size(0);
+        var n = _inputs.size(0);
         long[]? order = Shuffle ? Permutation(n, Seed, epoch) : null;
         for (long start = 0; start < n; start += BatchSize)
         {
@@ -40,14 +41,14 @@ public sealed class TensorBatchSource : IBatchSource
             Tensor x, y;
             if (order is null)
             {
-                x = _inputs.Slice(0, start, end).DetachFromDisposeScope();
-                y = _targets.Slice(0, start, end).DetachFromDisposeScope();
+                x = _inputs.slice(0, start, end, 1).DetachFromDisposeScope();
+                y = _targets.slice(0, start, end, 1).DetachFromDisposeScope();
             }
             else
             {
-                using var idx = torch.FromArray(order.AsSpan((int)start, (int)(end - start)), new[] { end - start }).DetachFromDisposeScope();
-                x = _inputs.IndexSelect(0, idx).DetachFromDisposeScope();
-                y = _targets.IndexSelect(0, idx).DetachFromDisposeScope();
+                using var idx = tensor(order.AsSpan((int)start, (int)(end - start)).ToArray(), device: _inputs.device).DetachFromDisposeScope();
+                x = _inputs.index_select(0, idx).DetachFromDisposeScope();
+                y = _targets.index_select(0, idx.device == _targets.device ? idx : idx.to(_targets.device)).DetachFromDisposeScope();
             }
             try
             {

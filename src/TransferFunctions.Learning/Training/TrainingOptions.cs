@@ -11,4 +11,7 @@ public sealed record TrainingOptions
 
     /// <summary>Name shown by progress displays ("fine-tune", "scratch", ...).</summary>
     public string Phase { get; init; } = "train";
+
+    /// <summary>Steps between reads of the running loss off a GPU (each read waits for the device); on the CPU it is read every step.</summary>
+    public int LossReadInterval { get; init; } = 25;
 }

@@ -121,9 +121,13 @@ public sealed class RunScheduler : IRunScheduler, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A container may hold this instance under two service types and dispose it once for each.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
+
+    private int _disposed;
 
     private void DispatchLocked()
     {

@@ -53,7 +53,7 @@ public sealed class OrchestrationClient
         var run = await GetStatusAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new RunNotFoundException(instanceId);
         if (run.IsTerminal)
         {
-            throw new InvalidOperationException($"Run '{instanceId}' is {run.Status}; event '{eventName}' can no longer be delivered.");
+            throw new Api.ConflictException($"Run '{instanceId}' is {run.Status}; event '{eventName}' can no longer be delivered.");
         }
 
         var raisedAt = _time.GetUtcNow();

@@ -210,7 +210,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
             _logger.LogInformation("Run {InstanceId} resumed: replayed {EntryCount} journal entries", _instanceId, _persistedCount);
         }
 
-        await UpdateRecordAsync(r => r with { Status = RunStatus.Running }, hostStopping).ConfigureAwait(false);
+        await UpdateRecordAsync(r => r with { Status = RunStatus.Running, WakeAt = null }, hostStopping).ConfigureAwait(false);
 
         while (true)
         {
@@ -230,11 +230,20 @@ internal sealed class OrchestrationSession : IOrchestrationContext
                 return _record;
             }
 
-            var (ready, cancellation) = await WaitForCompletionsAsync(hostStopping).ConfigureAwait(false);
+            var (ready, cancellation, park) = await WaitForCompletionsAsync(hostStopping).ConfigureAwait(false);
             if (cancellation is not null)
             {
                 await PersistJournalAsync(hostStopping).ConfigureAwait(false);
-                return await UpdateRecordAsync(r => r with { Status = RunStatus.Canceled, CancellationReason = cancellation.Reason }, hostStopping).ConfigureAwait(false);
+                return await UpdateRecordAsync(r => r with { Status = RunStatus.Canceled, CancellationReason = cancellation.Reason, WakeAt = null }, hostStopping).ConfigureAwait(false);
+            }
+
+            if (park)
+            {
+                // Nothing runs and nothing is due: give the run back instead of holding a lease (and the host's slot) while a human decides.
+                var wakeAt = _pending.Values.Where(o => o.DueAt is not null).Select(o => o.DueAt).Min();
+                _logger.LogInformation("Run {InstanceId} parked waiting for {Waits}; wakes at {WakeAt}", _instanceId,
+                    string.Join(", ", _pending.Values.Select(o => o.Name)), wakeAt?.ToString("O") ?? "its event");
+                return await UpdateRecordAsync(r => r with { Status = RunStatus.WaitingForEvent, WakeAt = wakeAt }, hostStopping).ConfigureAwait(false);
             }
 
             foreach (var entry in ready)
@@ -300,8 +309,9 @@ internal sealed class OrchestrationSession : IOrchestrationContext
     }
 
     /// <summary>Waits until at least one operation has completed (or a cancellation was requested), renewing the lease meanwhile.</summary>
-    private async Task<(List<JournalEntry> Ready, CancellationRequest? Cancellation)> WaitForCompletionsAsync(CancellationToken hostStopping)
+    private async Task<(List<JournalEntry> Ready, CancellationRequest? Cancellation, bool Park)> WaitForCompletionsAsync(CancellationToken hostStopping)
     {
+        var polled = false;
         while (true)
         {
             hostStopping.ThrowIfCancellationRequested();
@@ -318,8 +328,10 @@ internal sealed class OrchestrationSession : IOrchestrationContext
                 var cancellation = await _store.ReadJsonAsync<CancellationRequest>(RunKeys.Cancellation(_instanceId), hostStopping).ConfigureAwait(false);
                 if (cancellation is not null)
                 {
-                    return (ready, cancellation.Value);
+                    return (ready, cancellation.Value, false);
                 }
+
+                polled = true;
 
                 await RenewLeaseIfDueAsync(now, hostStopping).ConfigureAwait(false);
                 if (_pending.Values.Any(o => o.Kind == OperationKind.Event))
@@ -338,7 +350,14 @@ internal sealed class OrchestrationSession : IOrchestrationContext
 
             if (ready.Count > 0)
             {
-                return (ready, null);
+                return (ready, null, false);
+            }
+
+            // Parked only right after a poll found no event, so an event raised before this point is never missed,
+            // and one raised after it reaches a run that the raiser (or the host's parked-run waker) executes again.
+            if (_options.ParkWhenWaiting && polled && _pending.Count > 0 && _pending.Values.All(o => o.Kind != OperationKind.Step))
+            {
+                return (ready, null, true);
             }
 
             var wait = _nextPoll - now;

@@ -15,6 +15,7 @@ namespace TransferFunctions.Pipeline.Orchestration;
 /// <param name="Failure">Why it failed, when <see cref="RunStatus.Failed"/>.</param>
 /// <param name="CancellationReason">Why it was canceled, when <see cref="RunStatus.Canceled"/>.</param>
 /// <param name="Steps">Every step call so far, in journal order, with timings.</param>
+/// <param name="WakeAt">For a parked run (<see cref="RunStatus.WaitingForEvent"/>, no runner holding it): when its earliest event deadline or timer falls due; null when it waits without a deadline or is not parked.</param>
 public sealed record RunRecord(
     string InstanceId,
     string Orchestrator,
@@ -26,7 +27,8 @@ public sealed record RunRecord(
     JsonElement? CustomStatus,
     FailureDetails? Failure,
     string? CancellationReason,
-    IReadOnlyList<StepTiming> Steps)
+    IReadOnlyList<StepTiming> Steps,
+    DateTimeOffset? WakeAt = null)
 {
     [JsonIgnore]
     public bool IsTerminal => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Canceled;

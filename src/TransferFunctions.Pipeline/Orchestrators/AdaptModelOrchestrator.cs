@@ -31,9 +31,13 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         context.SetCustomStatus(new { step = $"{StepNames.Adapt} ∥ {StepNames.TrainScratch}" });
         var adapt = context.CallStepAsync<TrainedModel>(StepNames.Adapt, new TrainRequest(id, input, data, features, input.Strategy, TrainingSteps.CandidateRole));
         var scratchTask = context.CallStepAsync<TrainedModel>(StepNames.TrainScratch, new TrainRequest(id, input, data, features, "scratch", TrainingSteps.ScratchRole));
-        await Task.WhenAll(adapt, scratchTask);
+        var probeTask = input.Policy.FirstModelMustBeatLinearProbe
+            ? context.CallStepAsync<TrainedModel?>(StepNames.ProbeBaseline, new TrainRequest(id, input, data, features, "linear-probe", TrainingSteps.ProbeRole))
+            : Task.FromResult<TrainedModel?>(null);
+        await Task.WhenAll(new Task[] { adapt, scratchTask, probeTask });
         var candidate = await adapt;
         var scratch = await scratchTask;
+        var probe = await probeTask;
 
         EvaluationResult evaluation;
         PromotionDecision decision;
@@ -43,7 +47,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         {
             attempt++;
             context.SetCustomStatus(new { step = StepNames.Evaluate, attempt });
-            evaluation = await context.CallStepAsync<EvaluationResult>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch));
+            evaluation = await context.CallStepAsync<EvaluationResult>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch, probe));
             decision = PromotionJudge.Decide(input.Policy, evaluation.Evidence);
 
             if (decision.Promote && input.Policy.RequireApproval)
@@ -89,6 +93,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         context.SetCustomStatus(new { step = "done", outcome });
         var champion = promotion is { Promoted: true } ? promotion.Version : evaluation?.ChampionVersion;
         return new AdaptationResult(input.Project, outcome, decision, promotion?.Version, champion,
-            evaluation?.Evidence.Candidate.Report.Accuracy, evaluation?.Evidence.Champion?.Report.Accuracy, report, reasons);
+            evaluation?.Evidence.Candidate.Report.Accuracy, evaluation?.Evidence.Champion?.Report.Accuracy, report, reasons,
+            data.Valid ? data.WarningDetails : data.ErrorDetails);
     }
 }

@@ -14,6 +14,9 @@ public static class PromotionJudge
     public const string BeatsScratch = "beats-scratch";
     public const string BeatsLinearProbe = "beats-linear-probe";
     public const string Retention = "source-retention";
+    public const string MinTestSize = "min-test-size";
+    public const string AccuracyLowerBound = "accuracy-lower-bound";
+    public const string SignificantVsScratch = "significant-vs-scratch";
 
     public static PromotionDecision Decide(PromotionPolicy policy, EvaluationEvidence e)
     {
@@ -36,43 +39,86 @@ public static class PromotionJudge
                 Numbers(("candidate_accuracy", cand.Accuracy), ("champion_accuracy", champ.Report.Accuracy), ("gain", gain), ("required", policy.MinImprovement))));
 
             var test = McNemar.ExactTest(e.Candidate.Correct, champ.Correct);
-            var significant = test.PValue < policy.MaxPValue && test.OnlyACorrect > test.OnlyBCorrect;
+            // A bound of 1 or more asks for no significance (and no direction): the rule is off.
+            var significant = policy.MaxPValue >= 1 || (test.PValue < policy.MaxPValue && test.OnlyACorrect > test.OnlyBCorrect);
             verdicts.Add(new RuleVerdict(Significant, significant,
                 $"McNemar exact p = {test.PValue:G3} (only candidate right: {test.OnlyACorrect}, only champion right: {test.OnlyBCorrect}; required p < {policy.MaxPValue})",
                 Numbers(("p_value", test.PValue), ("only_candidate_correct", test.OnlyACorrect), ("only_champion_correct", test.OnlyBCorrect), ("max_p_value", policy.MaxPValue))));
 
             verdicts.Add(ClassRegression(policy, cand, champ.Report));
         }
-        else if (e.LinearProbe is { } probe && policy.FirstModelMustBeatLinearProbe)
+        else if (policy.FirstModelMustBeatLinearProbe)
         {
-            var gain = cand.Accuracy - probe.Report.Accuracy;
-            verdicts.Add(new RuleVerdict(BeatsLinearProbe, gain >= 0,
-                $"first model: candidate {Pct(cand.Accuracy)} vs the base's linear probe {Pct(probe.Report.Accuracy)} ({Signed(gain)})",
-                Numbers(("candidate_accuracy", cand.Accuracy), ("probe_accuracy", probe.Report.Accuracy), ("gain", gain))));
+            if (e.LinearProbe is { } probe)
+            {
+                var gain = cand.Accuracy - probe.Report.Accuracy;
+                verdicts.Add(new RuleVerdict(BeatsLinearProbe, gain >= 0,
+                    $"first model: candidate {Pct(cand.Accuracy)} vs the base's linear probe {Pct(probe.Report.Accuracy)} ({Signed(gain)})",
+                    Numbers(("candidate_accuracy", cand.Accuracy), ("probe_accuracy", probe.Report.Accuracy), ("gain", gain))));
+            }
+            else
+            {
+                verdicts.Add(new RuleVerdict(BeatsLinearProbe, false, "first model: the base's linear probe was not measured (the champion vanished after the probe step was skipped); fails closed",
+                    Numbers(("candidate_accuracy", cand.Accuracy))));
+            }
         }
 
-        if (policy.RetentionFloor is { } floor)
+        if (policy.MinTestExamplesPerClass > 0)
+        {
+            var smallest = cand.PerClass.OrderBy(c => c.Support).FirstOrDefault();
+            var passed = smallest is not null && smallest.Support >= policy.MinTestExamplesPerClass;
+            verdicts.Add(new RuleVerdict(MinTestSize, passed,
+                smallest is null
+                    ? "no per-class test results: the test set cannot be judged"
+                    : passed
+                        ? $"every class has ≥ {policy.MinTestExamplesPerClass} test examples (smallest: '{smallest.ClassName}' with {smallest.Support}) of {cand.ExampleCount}"
+                        : $"class '{smallest.ClassName}' has {smallest.Support} test example(s) (< {policy.MinTestExamplesPerClass}): accuracies on {cand.ExampleCount} test images are too coarse to promote on; add test data",
+                Numbers(("smallest_class_support", smallest?.Support ?? 0), ("test_examples", cand.ExampleCount), ("required", policy.MinTestExamplesPerClass))));
+        }
+
+        if (policy.MinAccuracyLowerBound is { } bound)
+        {
+            var lower = e.Candidate.AccuracyInterval?.Lower;
+            verdicts.Add(new RuleVerdict(AccuracyLowerBound, lower >= bound,
+                lower is null
+                    ? "no bootstrap interval for the candidate: the bound cannot be checked"
+                    : $"candidate accuracy 95% lower bound {Pct(lower.Value)} (required ≥ {Pct(bound)})",
+                Numbers(("lower_bound", lower ?? double.NaN), ("required", bound))));
+        }
+
+        var floor = policy.RetentionFloor ?? (e.SourceDataNamed ? PromotionPolicy.DefaultRetentionFloor : null);
+        if (floor is { } f)
         {
             if (e.SourceAccuracyBefore is { } before && e.SourceAccuracyAfter is { } after && before > 0)
             {
                 var retained = after / before;
-                verdicts.Add(new RuleVerdict(Retention, retained >= floor,
-                    $"source-task accuracy {Pct(before)} → {Pct(after)} (retained {retained:P1}, floor {floor:P0})",
-                    Numbers(("source_accuracy_before", before), ("source_accuracy_after", after), ("retained", retained), ("floor", floor))));
+                verdicts.Add(new RuleVerdict(Retention, retained >= f,
+                    $"source-task accuracy {Pct(before)} → {Pct(after)} (retained {retained:P1}, floor {f:P0}{(policy.RetentionFloor is null ? ", the default where the base names its source data" : "")})",
+                    Numbers(("source_accuracy_before", before), ("source_accuracy_after", after), ("retained", retained), ("floor", f))));
             }
             else
             {
-                verdicts.Add(new RuleVerdict(Retention, true, "source-task retention not measurable for this strategy (no source head or source data); rule skipped",
-                    Numbers(("floor", floor))));
+                // Fails closed: a floor that cannot be checked is not a floor that held.
+                verdicts.Add(new RuleVerdict(Retention, policy.SkipUnmeasurableRetention,
+                    policy.SkipUnmeasurableRetention
+                        ? "source-task retention not measurable (no source head or no source data); skipped as the policy allows"
+                        : "source-task retention not measurable (no source head or no source data): fails closed; set skipUnmeasurableRetention to allow",
+                    Numbers(("floor", f))));
             }
         }
+
+        var reported = new List<RuleVerdict>();
+        var versusScratch = McNemar.ExactTest(e.Candidate.Correct, e.Scratch.Correct);
+        reported.Add(new RuleVerdict(SignificantVsScratch, versusScratch.PValue < policy.MaxPValue && versusScratch.OnlyACorrect > versusScratch.OnlyBCorrect,
+            $"McNemar exact p = {versusScratch.PValue:G3} against scratch (only candidate right: {versusScratch.OnlyACorrect}, only scratch right: {versusScratch.OnlyBCorrect}); reported, not gated",
+            Numbers(("p_value", versusScratch.PValue), ("only_candidate_correct", versusScratch.OnlyACorrect), ("only_scratch_correct", versusScratch.OnlyBCorrect))));
 
         var promote = verdicts.All(v => v.Passed);
         var failed = verdicts.Where(v => !v.Passed).Select(v => v.Rule).ToList();
         var summary = promote
             ? $"promote: {Pct(cand.Accuracy)} passes {verdicts.Count} rules" + (e.Champion is null ? " (first model of the project)" : "")
             : $"reject: failed {string.Join(", ", failed)}";
-        return new PromotionDecision(promote, verdicts, summary, negativeTransfer);
+        return new PromotionDecision(promote, verdicts, summary, negativeTransfer, reported);
     }
 
     private static RuleVerdict ClassRegression(PromotionPolicy policy, ClassificationReport cand, ClassificationReport champ)

@@ -187,7 +187,7 @@ public sealed class ModelRegistry
 
         if (current is not null && current.Value.Version == newVersion)
         {
-            throw new InvalidOperationException($"Model '{name}' v{newVersion} is already the champion.");
+            throw new Api.ConflictException($"Model '{name}' v{newVersion} is already the champion.");
         }
 
         var now = _time.GetUtcNow();
@@ -207,7 +207,7 @@ public sealed class ModelRegistry
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var current = await GetChampionAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Model '{name}' has no champion to roll back.");
+            ?? throw new Api.ConflictException($"Model '{name}' has no champion to roll back.");
         if (toVersion is { } target)
         {
             return await TryMoveChampionAsync(name, target, ChampionExpectation.WithETag(current.ETag), $"rollback from v{current.Value.Version}: {reason}", cancellationToken).ConfigureAwait(false);
@@ -216,7 +216,7 @@ public sealed class ModelRegistry
         var history = current.Value.History;
         if (history.Count == 0)
         {
-            throw new InvalidOperationException($"Model '{name}' v{current.Value.Version} has no previous champion to roll back to.");
+            throw new Api.ConflictException($"Model '{name}' v{current.Value.Version} has no previous champion to roll back to.");
         }
 
         var previous = history[^1];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using TransferFunctions.Pipeline.Steps;
 using TransferFunctions.Pipeline.Promotion;
 using TransferFunctions.Pipeline.Reports.Svg;
 
@@ -14,7 +15,7 @@ public static class HtmlReport
         var h = new StringBuilder();
         h.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Run ").Append(E(r.RunId)).Append("</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}")
-            .Append("table{border-collapse:collapse;max-width:100%}td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top;overflow-wrap:anywhere}.pass{color:#17653a}.fail{color:#b3261e}")
+            .Append("table{border-collapse:collapse;max-width:100%}td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}th{white-space:nowrap}.pass{color:#17653a}.fail{color:#b3261e}")
             .Append(".badge{display:inline-block;padding:.2rem .6rem;border-radius:.3rem;color:#fff}.promoted{background:#17653a}.rejected{background:#b3261e}.other{background:#666}")
             .Append(".plots{display:flex;flex-wrap:wrap;gap:1rem}code{background:#f4f4f4;padding:0 .2rem}</style></head><body>");
         var badge = r.Outcome == "promoted" ? "promoted" : r.Outcome.StartsWith("rejected", StringComparison.Ordinal) || r.Outcome == "invalid-data" ? "rejected" : "other";
@@ -37,6 +38,15 @@ public static class HtmlReport
         h.Append("<h2>Decision</h2>");
         if (r.Decision is null)
         {
+            if (r.Data.ErrorDetails is { Count: > 0 } issues)
+            {
+                // Structured as validation found them: code, the file's store key, what is wrong.
+                h.Append("<table id=\"data-issues\"><tr><th>code</th><th>file</th><th>detail</th></tr>");
+                foreach (var i in issues.Take(500))
+                    h.Append("<tr><td class=\"fail\">").Append(E(i.Code)).Append("</td><td><code>").Append(E(i.File ?? "")).Append("</code></td><td>").Append(E(i.Detail)).Append("</td></tr>");
+                h.Append("</table>");
+                return;
+            }
             h.Append("<ul>");
             foreach (var reason in r.Reasons) h.Append("<li class=\"fail\">").Append(E(reason)).Append("</li>");
             h.Append("</ul>");
@@ -46,6 +56,12 @@ public static class HtmlReport
         foreach (var v in r.Decision.Verdicts)
             h.Append("<tr><td>").Append(E(v.Rule)).Append("</td><td class=\"").Append(v.Passed ? "pass\">pass" : "fail\">FAIL").Append("</td><td>").Append(E(v.Detail)).Append("</td></tr>");
         h.Append("</table>");
+        if (r.Decision.Reported is { Count: > 0 } reported)
+        {
+            h.Append("<p>Reported, not gated:</p><ul>");
+            foreach (var v in reported) h.Append("<li>").Append(E(v.Rule)).Append(": ").Append(E(v.Detail)).Append("</li>");
+            h.Append("</ul>");
+        }
         if (r.Promotion is { } p)
             h.Append("<p>").Append(p.Promoted ? $"Registered as version {p.Version} and made champion." : p.ChampionMoved ? $"The champion kept moving (now v{p.CurrentChampion}); not promoted." : "Nothing was registered; the champion is unchanged.").Append("</p>");
     }
@@ -90,10 +106,10 @@ public static class HtmlReport
         if (curves.Count > 0)
         {
             var loss = curves.SelectMany(m => m!.Curve.GroupBy(p => p.Phase).Select(g =>
-                ChartSeries.From($"{m.Role} {g.Key}", g.Select((_, i) => (double)(i + 1)).ToList(), g.Select(p => p.TrainLoss).ToList()))).ToList();
+                ChartSeries.From(SeriesName(m.Role, g.Key), g.Select((_, i) => (double)(i + 1)).ToList(), g.Select(p => p.TrainLoss).ToList()))).ToList();
             h.Append(new LineChart { Title = "Training loss per epoch", XAxisLabel = "epoch", YAxisLabel = "loss", Series = loss }.ToSvg());
             var acc = curves.SelectMany(m => m!.Curve.Where(p => p.ValidationAccuracy is not null).GroupBy(p => p.Phase).Select(g =>
-                ChartSeries.From($"{m.Role} {g.Key}", g.Select((_, i) => (double)(i + 1)).ToList(), g.Select(p => p.ValidationAccuracy!.Value).ToList()))).ToList();
+                ChartSeries.From(SeriesName(m.Role, g.Key), g.Select((_, i) => (double)(i + 1)).ToList(), g.Select(p => p.ValidationAccuracy!.Value).ToList()))).ToList();
             if (acc.Count > 0) h.Append(new LineChart { Title = "Validation accuracy per epoch", XAxisLabel = "epoch", YAxisLabel = "accuracy", Series = acc }.ToSvg());
         }
         if (r.Evaluation is { } ev)
@@ -109,6 +125,9 @@ public static class HtmlReport
         }
         h.Append("</div>");
     }
+
+    /// <summary>A legend entry: the model's role and the training phase, said once when they are the same word ("scratch").</summary>
+    internal static string SeriesName(string role, string phase) => string.Equals(role, phase, StringComparison.OrdinalIgnoreCase) ? role : $"{role}: {phase}";
 
     private static void Lineage(StringBuilder h, RunReport r)
     {
@@ -127,6 +146,8 @@ public static class HtmlReport
         h.Append("<h2>Time per step</h2><table><tr><th>step</th><th>seconds</th></tr>");
         foreach (var s in r.Steps)
             h.Append("<tr><td>").Append(E(s.Name)).Append("</td><td>").Append(s.Duration is { } d ? d.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "").Append("</td></tr>");
+        // This page is the report step's output: its own time is in run.json once it ends.
+        h.Append("<tr><td>").Append(StepNames.Report).Append("</td><td>(this step; see run.json)</td></tr>");
         h.Append("</table>");
     }
 

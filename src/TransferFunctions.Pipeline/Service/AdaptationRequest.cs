@@ -14,6 +14,7 @@ namespace TransferFunctions.Pipeline.Service;
 /// <param name="RequestedBy">Who or what asked (trigger, user, API key id), for the record.</param>
 /// <param name="Steps">Training budget in optimizer steps for the candidate and the scratch baseline alike (null: the project's setting, else the strategy default).</param>
 /// <param name="Seed">Seed of initialization, shuffling and augmentation.</param>
+/// <param name="Device">Engine device for the compute steps (auto, cpu, cuda, cuda:N); null: the project's setting, else the host's <c>Engine:Device</c>.</param>
 public sealed record AdaptationRequest(
     string Project,
     string? Batch = null,
@@ -22,4 +23,5 @@ public sealed record AdaptationRequest(
     PromotionPolicy? Policy = null,
     string? RequestedBy = null,
     int? Steps = null,
-    int Seed = 0);
+    int Seed = 0,
+    string? Device = null);

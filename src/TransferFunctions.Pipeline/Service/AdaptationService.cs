@@ -1,4 +1,10 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TransferFunctions.Pipeline.Api;
+using TransferFunctions.Pipeline.Hosting;
+using TransferFunctions.Pipeline.Observability;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Orchestrators;
 using TransferFunctions.Pipeline.Promotion;
@@ -12,6 +18,7 @@ namespace TransferFunctions.Pipeline.Service;
 /// The local implementation of <see cref="IAdaptationService"/>: runs live in the store, the
 /// AdaptModel orchestrator executes on the journaling runner, and <see cref="RunAsync"/> executes or
 /// resumes one run (hosts decide when: inline for the CLI, a scheduler for `transfer serve`).
+/// Built once per host by <see cref="CoreServiceCollectionExtensions.AddTransferFunctionsCore"/>.
 /// </summary>
 public sealed class AdaptationService : IAdaptationService
 {
@@ -19,23 +26,31 @@ public sealed class AdaptationService : IAdaptationService
     private readonly OrchestrationClient _runs;
     private readonly ModelRegistry _registry;
     private readonly LocalOrchestrationRunner _runner;
+    private readonly BaseModelResolver _bases;
     private readonly AdaptModelOrchestrator _orchestrator = new();
-    private readonly Action<string>? _schedule;
+    private readonly IRunScheduler? _scheduler;
     private readonly LocalRunnerOptions _runnerOptions;
+    private readonly ILogger _logger;
 
     /// <param name="store">Where data, runs and models live.</param>
-    /// <param name="executor">Runs the steps (in-process by default; a child-process executor isolates them).</param>
-    /// <param name="schedule">Called with a run id after submission; null leaves running to the caller (<see cref="RunAsync"/>).</param>
-    /// <param name="runnerOptions">Lease and polling settings of the journaling runner.</param>
-    /// <param name="time">Clock for records and leases (tests pass a controllable one).</param>
-    public AdaptationService(IObjectStore store, IStepExecutor executor, Action<string>? schedule = null, LocalRunnerOptions? runnerOptions = null, TimeProvider? time = null)
+    /// <param name="runs">The orchestration client over <paramref name="store"/>.</param>
+    /// <param name="registry">The model registry over <paramref name="store"/>.</param>
+    /// <param name="runner">Executes runs (journaling replay).</param>
+    /// <param name="bases">Checks a request's base model reference at submission.</param>
+    /// <param name="runnerOptions">Lease and polling settings (the project lease uses them too).</param>
+    /// <param name="scheduler">Where submitted and answered runs go for execution; null leaves running to the caller (<see cref="RunAsync"/>).</param>
+    /// <param name="logger">Run-level log; entries carry a <c>RunId</c> scope.</param>
+    public AdaptationService(IObjectStore store, OrchestrationClient runs, ModelRegistry registry, LocalOrchestrationRunner runner, BaseModelResolver bases,
+        LocalRunnerOptions runnerOptions, IRunScheduler? scheduler = null, ILogger<AdaptationService>? logger = null)
     {
-        _store = store;
-        _runs = new OrchestrationClient(store, time);
-        _registry = new ModelRegistry(store, time);
-        _runnerOptions = runnerOptions ?? new LocalRunnerOptions();
-        _runner = new LocalOrchestrationRunner(store, executor, _runnerOptions, time);
-        _schedule = schedule;
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _runs = runs ?? throw new ArgumentNullException(nameof(runs));
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        _runner = runner ?? throw new ArgumentNullException(nameof(runner));
+        _bases = bases ?? throw new ArgumentNullException(nameof(bases));
+        _runnerOptions = runnerOptions ?? throw new ArgumentNullException(nameof(runnerOptions));
+        _scheduler = scheduler;
+        _logger = logger ?? NullLogger<AdaptationService>.Instance;
     }
 
     public static string OrchestratorName => nameof(AdaptModelOrchestrator);
@@ -51,37 +66,52 @@ public sealed class AdaptationService : IAdaptationService
     public Task SaveSettingsAsync(string project, ProjectSettings settings, CancellationToken cancellationToken) =>
         _store.WriteJsonAsync(ProjectSettings.KeyOf(ProjectNames.Validate(project)), settings, WriteCondition.Always, cancellationToken);
 
+    /// <exception cref="InvalidRequestException">A field of the request is invalid (named in the message).</exception>
     public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
     {
-        var input = await ResolveInputAsync(_store, request, cancellationToken);
+        var input = await ResolveInputAsync(request, cancellationToken);
         var record = await _runs.CreateRunAsync(OrchestratorName, input, runId, cancellationToken);
-        _schedule?.Invoke(record.InstanceId);
+        _logger.LogInformation("Run {RunId} of project {Project} submitted by {RequestedBy} ({Strategy}, base {BaseModel})", record.InstanceId, input.Project, input.RequestedBy, input.Strategy, input.BaseModel);
+        if (!record.IsTerminal) _scheduler?.Schedule(new ScheduledRun(record.InstanceId, input.Project));
         return record;
     }
 
     /// <summary>
-    /// The orchestrator input of <paramref name="request"/>: what it leaves out comes from the project's
-    /// settings, then the defaults; an invalid project, strategy or budget throws <see cref="ArgumentException"/>.
-    /// Every host resolves requests this way (the Durable Functions app too).
+    /// The orchestrator input of <paramref name="request"/>: what it leaves out comes from the project's settings, then
+    /// the defaults. Every host resolves requests this way (the Durable Functions app too).
     /// </summary>
-    public static async Task<RunInput> ResolveInputAsync(IObjectStore store, AdaptationRequest request, CancellationToken cancellationToken)
+    /// <exception cref="InvalidRequestException">A field of the request is invalid (named in the message).</exception>
+    public async Task<RunInput> ResolveInputAsync(AdaptationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ProjectNames.Validate(request.Project);
-        var settings = (await store.ReadJsonAsync<ProjectSettings>(ProjectSettings.KeyOf(request.Project), cancellationToken))?.Value ?? new ProjectSettings();
+        try
+        {
+            ProjectNames.Validate(request.Project);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidRequestException($"Field 'project' is invalid: {ex.Message}", ex);
+        }
+
+        var settings = await SettingsForAsync(request.Project, cancellationToken);
         var policy = request.Policy ?? settings.Policy ?? PromotionPolicy.Default;
         var strategy = request.Strategy ?? settings.Strategy ?? "auto";
-        if (!TransferFunctions.Learning.Strategies.StrategyRegistry.Names.Contains(strategy))
-            throw new ArgumentException($"unknown strategy '{strategy}': use one of {string.Join(", ", TransferFunctions.Learning.Strategies.StrategyRegistry.Names)}");
+        if (!Learning.Strategies.StrategyRegistry.Names.Contains(strategy))
+            throw new InvalidRequestException($"Field 'strategy' is '{strategy}': use one of {string.Join(", ", Learning.Strategies.StrategyRegistry.Names)}");
         var steps = request.Steps ?? settings.Steps;
-        if (steps is <= 0) throw new ArgumentException("steps must be positive");
-        return new RunInput(request.Project, request.Batch, strategy, request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase, policy, request.RequestedBy, request.Seed, steps);
+        if (steps is <= 0) throw new InvalidRequestException($"Field 'steps' is {steps}: the training budget must be positive");
+        var baseModel = request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase;
+        _bases.CheckReference(baseModel);
+        return new RunInput(request.Project, request.Batch, strategy, baseModel, policy, request.RequestedBy, request.Seed, steps, request.Device ?? settings.Device);
     }
 
     /// <summary>
-    /// Executes the run, or resumes it from its journal after a crash; returns its final record. Runs of one project
-    /// execute one after another across processes too: the run first waits for the project's lease
-    /// (<see cref="ProjectLeaseKey"/>), so a promotion is always judged against the champion the previous run left.
+    /// Executes the run, or resumes it from its journal after a crash or a park; returns its record afterwards: terminal,
+    /// or <see cref="RunStatus.WaitingForEvent"/> when it parked waiting for approval (it holds nothing then). Runs of one
+    /// project execute one after another across processes too: the run first waits for the project's lease
+    /// (<see cref="ProjectLeaseKey"/>), so a promotion is always judged against the champion the previous run left. A run
+    /// whose project lease is lost (its renewals failed and another holder took it) stops at once, before any promotion,
+    /// waits for the lease again and resumes from its journal.
     /// </summary>
     /// <param name="runId">The run to execute.</param>
     /// <param name="cancellationToken">Stops the run like a crash; it resumes from its journal next time.</param>
@@ -91,10 +121,32 @@ public sealed class AdaptationService : IAdaptationService
         var record = await _runs.GetStatusAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
         if (record.IsTerminal) return record;
         var input = StoreJson.FromElement<RunInput>(record.Input ?? default, $"The input of run '{runId}'")!;
-        await using var project = await HeldLease.AcquireAsync(_store, ProjectLeaseKey(input.Project), $"{_runnerOptions.Owner} run {runId}",
-            _runnerOptions.LeaseDuration, _runnerOptions.PollInterval, waiting, cancellationToken);
-        return await _runner.RunAsync(_orchestrator, runId, cancellationToken);
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId, ["Project"] = input.Project });
+        using var activity = PipelineTelemetry.Source.StartActivity("run " + input.Project, ActivityKind.Internal);
+        activity?.SetTag(PipelineTelemetry.ProjectTag, input.Project);
+        activity?.SetTag(PipelineTelemetry.RunTag, runId);
+        while (true)
+        {
+            await using var project = await HeldLease.AcquireAsync(_store, ProjectLeaseKey(input.Project), $"{_runnerOptions.Owner} run {runId}",
+                _runnerOptions.LeaseDuration, _runnerOptions.PollInterval, waiting, cancellationToken);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, project.LostToken);
+            try
+            {
+                var final = await _runner.RunAsync(_orchestrator, runId, stop.Token);
+                var outcome = final.Status == RunStatus.WaitingForEvent ? "parked" : final.Status.ToString().ToLowerInvariant();
+                activity?.SetTag(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome);
+                PipelineTelemetry.Runs.Add(1, new KeyValuePair<string, object?>(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome));
+                return final;
+            }
+            catch (OperationCanceledException) when (project.Lost && !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("Run {RunId} lost the lease of project {Project}; stopped before going further, waiting for the lease to resume", runId, input.Project);
+            }
+        }
     }
+
+    private static string? OutcomeOf(RunRecord run) =>
+        run.Output is { ValueKind: System.Text.Json.JsonValueKind.Object } o && o.TryGetProperty("outcome", out var v) ? v.GetString() : null;
 
     /// <summary>The key whose lease a run of <paramref name="project"/> holds while it executes.</summary>
     public static string ProjectLeaseKey(string project) => $"projects/{ProjectNames.Validate(project)}/active-run";
@@ -103,11 +155,24 @@ public sealed class AdaptationService : IAdaptationService
 
     public IAsyncEnumerable<RunRecord> ListRunsAsync(CancellationToken cancellationToken = default) => _runs.ListRunsAsync(cancellationToken);
 
-    public Task ApproveAsync(string runId, string? by = null, CancellationToken cancellationToken = default) =>
-        _runs.RaiseEventAsync(runId, AdaptModelOrchestrator.ApprovalEvent, new ApprovalDecision(true, by, null), cancellationToken);
+    public async Task ApproveAsync(string runId, string? by = null, CancellationToken cancellationToken = default)
+    {
+        await _runs.RaiseEventAsync(runId, AdaptModelOrchestrator.ApprovalEvent, new ApprovalDecision(true, by, null), cancellationToken);
+        await WakeAsync(runId, cancellationToken);
+    }
 
-    public Task RejectAsync(string runId, string? by = null, string? reason = null, CancellationToken cancellationToken = default) =>
-        _runs.RaiseEventAsync(runId, AdaptModelOrchestrator.ApprovalEvent, new ApprovalDecision(false, by, reason ?? (by is null ? "rejected" : $"rejected by {by}")), cancellationToken);
+    public async Task RejectAsync(string runId, string? by = null, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        await _runs.RaiseEventAsync(runId, AdaptModelOrchestrator.ApprovalEvent, new ApprovalDecision(false, by, reason ?? (by is null ? "rejected" : $"rejected by {by}")), cancellationToken);
+        await WakeAsync(runId, cancellationToken);
+    }
+
+    /// <summary>A parked run holds nothing: the one who raised its event hands it to the scheduler.</summary>
+    private async Task WakeAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (_scheduler is null) return;
+        if (await _runs.GetStatusAsync(runId, cancellationToken) is { IsTerminal: false } run) _scheduler.Schedule(ScheduledRun.FromRecord(run));
+    }
 
     public Task<RunRecord> CancelAsync(string runId, string reason, CancellationToken cancellationToken = default) => _runs.CancelAsync(runId, reason, cancellationToken);
 

@@ -2,7 +2,10 @@ using TransferFunctions.Pipeline.Promotion;
 
 namespace TransferFunctions.Pipeline.Steps;
 
-/// <summary>The AdaptModel orchestrator's output: the decision, the resulting version and champion, and the report.</summary>
+/// <summary>
+/// The AdaptModel orchestrator's output: the decision, the resulting version and champion, and the report.
+/// <see cref="DataIssues"/>: the validate step's errors (code, file, detail) when the data stopped the run, its warnings otherwise.
+/// </summary>
 public sealed record AdaptationResult(
     string Project,
     string Outcome,
@@ -12,4 +15,5 @@ public sealed record AdaptationResult(
     double? CandidateAccuracy,
     double? ChampionAccuracy,
     string? Report,
-    IReadOnlyList<string> Reasons);
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<DataIssue>? DataIssues = null);

@@ -1,41 +1,87 @@
 using TransferFunctions.Learning.Models;
+using TransferFunctions.Pipeline.Api;
 using TransferFunctions.Pipeline.Registry;
 
 namespace TransferFunctions.Pipeline.Steps;
 
 /// <summary>
-/// Turns a base-model reference into a loaded package: "embedded" (the shipped default), a package
-/// directory, or a registry model "name" (its champion) / "name:vN". Loading verifies the weights' digest.
+/// Turns a base-model reference into a loaded package. A reference is never a server path: it is <c>embedded</c> (the
+/// shipped default), a registry model <c>name</c> (its champion) or <c>name:vN</c>, or <c>dir:NAME</c>, a package
+/// directory NAME inside one of the configured <see cref="PipelineOptions.BaseModelDirectories"/>. Loading verifies the
+/// weights' digest.
 /// </summary>
 public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions options)
 {
+    /// <summary>Prefix of a reference to a package directory in the allow-listed base-model folders.</summary>
+    public const string DirectoryPrefix = "dir:";
+
+    /// <summary>Throws <see cref="InvalidRequestException"/> unless <paramref name="reference"/> is one of the accepted forms (it may still not exist).</summary>
+    public void CheckReference(string reference)
+    {
+        if (string.IsNullOrWhiteSpace(reference)) throw new InvalidRequestException("Field 'baseModel' is empty: name 'embedded', a registry model ('name' or 'name:vN') or 'dir:NAME'.");
+        if (reference == PipelineOptions.EmbeddedBase) return;
+        if (reference.StartsWith(DirectoryPrefix, StringComparison.Ordinal))
+        {
+            var name = reference[DirectoryPrefix.Length..];
+            if (!IsPlainName(name))
+                throw new InvalidRequestException($"Field 'baseModel' is '{reference}': after 'dir:' give the name of a package directory in a configured base-model folder, not a path.");
+            if (options.BaseModelDirectories.Count == 0)
+                throw new InvalidRequestException($"Field 'baseModel' is '{reference}', but this host allows no base-model directories (configuration Pipeline:BaseModelDirectories).");
+            return;
+        }
+        var (model, _) = Parse(reference);
+        if (!ModelKeys.IsValidName(model))
+            throw new InvalidRequestException($"Field 'baseModel' is '{reference}': not 'embedded', a registry model name ('name' or 'name:vN'), nor 'dir:NAME'; paths are not accepted.");
+    }
+
     public async Task<ModelPackage> LoadAsync(string reference, CancellationToken cancellationToken)
     {
-        if (reference == PipelineOptions.EmbeddedBase) return ModelPackage.Load(options.EmbeddedBaseDirectory);
-        if (Directory.Exists(reference)) return ModelPackage.Load(reference);
-        if (reference.Contains('/') || reference.Contains(Path.DirectorySeparatorChar))
-            throw new DirectoryNotFoundException($"base model package directory '{reference}' does not exist");
-        var (name, version) = Parse(reference);
+        var (package, _) = await ResolveAsync(reference, cancellationToken);
+        return package;
+    }
+
+    /// <summary>Loads the package and names it exactly: <c>name:vN</c> for a registry model (its champion pinned), else the reference.</summary>
+    public async Task<(ModelPackage Package, string Pinned)> ResolveAsync(string reference, CancellationToken cancellationToken)
+    {
+        CheckReference(reference);
+        if (reference == PipelineOptions.EmbeddedBase) return (ModelPackage.Load(options.EmbeddedBaseDirectory), reference);
+        if (reference.StartsWith(DirectoryPrefix, StringComparison.Ordinal))
+        {
+            var name = reference[DirectoryPrefix.Length..];
+            foreach (var folder in options.BaseModelDirectories)
+            {
+                var directory = Path.Combine(Path.GetFullPath(folder), name);
+                if (File.Exists(Path.Combine(directory, ModelPackage.ManifestFile))) return (ModelPackage.Load(directory), reference);
+            }
+            throw new InvalidRequestException($"Base model '{reference}': no package directory '{name}' in the configured base-model folders.");
+        }
+        var (model, version) = Parse(reference);
         if (version is null)
         {
-            var champion = await registry.GetChampionAsync(name, cancellationToken)
-                ?? throw new ArgumentException($"base model '{reference}' is neither a package directory nor a registry model with a champion");
+            var champion = await registry.GetChampionAsync(model, cancellationToken)
+                ?? throw new InvalidRequestException($"Base model '{reference}' is not a registry model with a champion.");
             version = champion.Value.Version;
         }
-        return await LoadVersionAsync(name, version.Value, cancellationToken);
+        return (await LoadVersionAsync(model, version.Value, cancellationToken), $"{model}:v{version}");
     }
+
+    /// <summary>The registry version a pinned reference names (<c>name:vN</c>); null for the embedded base and directories.</summary>
+    public static int? RegistryVersionOf(string pinned) =>
+        pinned == PipelineOptions.EmbeddedBase || pinned.StartsWith(DirectoryPrefix, StringComparison.Ordinal) ? null : Parse(pinned).Version;
 
     /// <summary>Loads a registered version (its weights are verified against the card).</summary>
     public async Task<ModelPackage> LoadVersionAsync(string name, int version, CancellationToken cancellationToken)
     {
-        var card = await registry.GetAsync(name, version, cancellationToken)
-            ?? throw new ArgumentException($"model {name} has no version {version}");
+        var card = await registry.GetAsync(name, version, cancellationToken) ?? throw new ModelVersionNotFoundException(name, version);
         var manifest = card.Package ?? throw new InvalidDataException($"model {name} v{version} has no package manifest in its card");
         await using var weights = await registry.OpenWeightsAsync(name, version, cancellationToken);
         using var buffer = new MemoryStream();
         await weights.CopyToAsync(buffer, cancellationToken);
         return ModelPackage.FromBytes(manifest, buffer.ToArray(), $"models/{name}/v{version}");
     }
+
+    private static bool IsPlainName(string name) =>
+        name.Length is > 0 and <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && name.Trim('.').Length > 0 && !name.Contains("..", StringComparison.Ordinal);
 
     private static (string Name, int? Version) Parse(string reference)
     {

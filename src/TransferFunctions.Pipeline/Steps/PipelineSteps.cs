@@ -5,24 +5,23 @@ using TransferFunctions.Pipeline.Storage;
 namespace TransferFunctions.Pipeline.Steps;
 
 /// <summary>
-/// The AdaptModel steps wired to their dependencies. The same handlers serve the in-process
+/// The AdaptModel steps wired to their dependencies (registered once by
+/// <see cref="Hosting.CoreServiceCollectionExtensions.AddTransferFunctionsCore"/>). The same handlers serve the in-process
 /// executor, `transfer step` (child process) and, on Azure, the container job.
 /// </summary>
 public sealed class PipelineSteps
 {
-    private readonly IObjectStore _store;
-
-    public PipelineSteps(IObjectStore store, PipelineOptions options, TimeProvider? time = null)
+    public PipelineSteps(IObjectStore store, ModelRegistry registry, OrchestrationClient runs, BaseModelResolver bases, PipelineOptions options, TimeProvider? time = null)
     {
-        _store = store;
-        Options = options;
-        Registry = new ModelRegistry(store, time);
-        Runs = new OrchestrationClient(store, time);
-        Bases = new BaseModelResolver(Registry, options);
-        Validate = new ValidateStep(store, Bases, options);
+        ArgumentNullException.ThrowIfNull(store);
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        Runs = runs ?? throw new ArgumentNullException(nameof(runs));
+        Bases = bases ?? throw new ArgumentNullException(nameof(bases));
+        Validate = new ValidateStep(store, Bases, options, Registry);
         Promote = new PromoteStep(store, Registry);
         Report = new ReportStep(store, Runs, time);
-        Training = new TrainingSteps(store, Bases, Registry);
+        Training = new TrainingSteps(store, Bases, Registry, options.Device);
     }
 
     public PipelineOptions Options { get; }
@@ -35,9 +34,11 @@ public sealed class PipelineSteps
     public TrainingSteps Training { get; }
 
     /// <summary>
-    /// One compute step at a time per process: libtorch's intra-op threads already use every core,
-    /// and concurrent training would interleave draws from libtorch's global generator, making
+    /// One compute step at a time per process: the engine's intra-op threads already use every core,
+    /// and concurrent training would interleave draws from its global generator, making
     /// results depend on timing. Fan-out stays logical (and real across processes or containers).
+    /// Steps that only move data (validate, promote, report) do not take it, so a run's validation
+    /// never waits behind another project's training.
     /// </summary>
     private static readonly SemaphoreSlim ComputeGate = new(1, 1);
 
@@ -58,10 +59,11 @@ public sealed class PipelineSteps
     public InProcessStepExecutor CreateInProcessExecutor()
     {
         var executor = new InProcessStepExecutor();
-        executor.Register<ValidateRequest, ValidatedDataset>(StepNames.Validate, Gated<ValidateRequest, ValidatedDataset>(Validate.RunAsync));
+        executor.Register<ValidateRequest, ValidatedDataset>(StepNames.Validate, Validate.RunAsync);
         executor.Register<ExtractRequest, FeatureReport>(StepNames.ExtractFeatures, Gated<ExtractRequest, FeatureReport>(Training.ExtractAsync));
         executor.Register<TrainRequest, TrainedModel>(StepNames.Adapt, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
         executor.Register<TrainRequest, TrainedModel>(StepNames.TrainScratch, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
+        executor.Register<TrainRequest, TrainedModel?>(StepNames.ProbeBaseline, Gated<TrainRequest, TrainedModel?>(Training.ProbeBaselineAsync));
         executor.Register<EvaluateRequest, EvaluationResult>(StepNames.Evaluate, Gated<EvaluateRequest, EvaluationResult>(Training.EvaluateAsync));
         executor.Register<PromoteRequest, PromotionOutcome>(StepNames.Promote, Promote.RunAsync);
         executor.Register<ReportRequest, string>(StepNames.Report, Report.RunAsync);

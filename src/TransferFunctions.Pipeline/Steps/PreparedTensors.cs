@@ -1,7 +1,8 @@
 using System.Text.Json;
 using TransferFunctions.Learning.Strategies;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+using TransferFunctions.Learning.Engine;
 
 namespace TransferFunctions.Pipeline.Steps;
 
@@ -43,7 +44,7 @@ public sealed class PreparedTensors : IDisposable
 
     /// <summary>The extra columns as multi-task strategies take them (validation labels only when the split has examples).</summary>
     public IReadOnlyList<LabelColumn> LabelColumns() => Columns.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-        .Select(kv => new LabelColumn(kv.Key, kv.Value, Targets("train", kv.Key), Inputs("validation").Size(0) > 0 ? Targets("validation", kv.Key) : null))
+        .Select(kv => new LabelColumn(kv.Key, kv.Value, Targets("train", kv.Key), Inputs("validation").size(0) > 0 ? Targets("validation", kv.Key) : null))
         .ToList();
 
     public byte[] Serialize() =>

@@ -54,7 +54,12 @@ public sealed class PromoteStep(IObjectStore store, ModelRegistry registry)
             Labels = manifest.Labels,
             Input = new ModelInputSpec(manifest.Input.Channels, manifest.Input.Height, manifest.Input.Width,
                 manifest.Input.Mean.Select(m => (float)m).ToArray(), manifest.Input.Std.Select(s => (float)s).ToArray()),
-            BaseModel = manifest.BaseModel is { } b ? new ModelLineage(b.Name, int.TryParse(b.Version, NumberStyles.None, inv, out var bv) ? bv : null, b.WeightsDigest) : null,
+            // A registry base is pinned to name:vN at validation: that is its lineage; the embedded base is no registry version.
+            BaseModel = manifest.BaseModel is { } b
+                ? BaseModelResolver.RegistryVersionOf(request.Data.BaseModel) is { } baseVersion
+                    ? new ModelLineage(request.Data.BaseModel[..request.Data.BaseModel.LastIndexOf(":v", StringComparison.Ordinal)], baseVersion, b.WeightsDigest)
+                    : new ModelLineage(b.Name, int.TryParse(b.Version, NumberStyles.None, inv, out var bv) ? bv : null, b.WeightsDigest)
+                : null,
             DatasetDigest = request.Data.Digest,
             UnlabeledDatasetDigest = request.Data.UnlabeledDigest,
             RunId = request.RunId,

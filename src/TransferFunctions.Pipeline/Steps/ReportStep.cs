@@ -10,8 +10,13 @@ public sealed class ReportStep(IObjectStore store, OrchestrationClient runs, Tim
 {
     public async Task<string> RunAsync(ReportRequest request, CancellationToken cancellationToken)
     {
-        var record = await runs.GetStatusAsync(request.RunId, cancellationToken);
-        var steps = record?.Steps.Where(s => s.Name != StepNames.Report).ToList() ?? new List<StepTiming>();
+        // The journal, not run.json: it is persisted before this step starts, so the step just before (promote) is in it.
+        var journal = await runs.GetJournalAsync(request.RunId, cancellationToken);
+        var steps = journal?.Entries
+            .Where(e => e.Kind is JournalEntryKind.StepCompleted or JournalEntryKind.StepFailed && e.Name != StepNames.Report)
+            .OrderBy(e => e.StartedAt ?? e.RecordedAt)
+            .Select(e => new StepTiming(e.Sequence, e.Name, e.StartedAt ?? e.RecordedAt, e.RecordedAt, e.Kind == JournalEntryKind.StepCompleted))
+            .ToList() ?? new List<StepTiming>();
         var report = new RunReport(request.RunId, request.Run, request.Outcome, request.Reasons, request.Data, request.Features, request.Candidate, request.Scratch,
             request.Evaluation, request.Decision, request.Promotion, steps, (time ?? TimeProvider.System).GetUtcNow());
         var prefix = $"runs/{request.RunId}/";

@@ -3,4 +3,4 @@ using TransferFunctions.Pipeline.Promotion;
 namespace TransferFunctions.Pipeline.Steps;
 
 /// <summary>The AdaptModel orchestrator's input: the request, resolved (policy filled in, base model named).</summary>
-public sealed record RunInput(string Project, string? Batch, string Strategy, string BaseModel, PromotionPolicy Policy, string? RequestedBy, int Seed = 0, int? Steps = null);
+public sealed record RunInput(string Project, string? Batch, string Strategy, string BaseModel, PromotionPolicy Policy, string? RequestedBy, int Seed = 0, int? Steps = null, string? Device = null);

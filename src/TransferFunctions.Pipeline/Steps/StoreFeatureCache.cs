@@ -1,7 +1,8 @@
 using TransferFunctions.Learning.Strategies;
 using TransferFunctions.Pipeline.Storage;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+using TransferFunctions.Learning.Engine;
 
 namespace TransferFunctions.Pipeline.Steps;
 

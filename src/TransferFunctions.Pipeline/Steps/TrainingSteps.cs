@@ -7,7 +7,8 @@ using TransferFunctions.Learning.Strategies;
 using TransferFunctions.Pipeline.Promotion;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Storage;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Pipeline.Steps;
 
@@ -16,28 +17,34 @@ namespace TransferFunctions.Pipeline.Steps;
 /// scratch, evaluate. Each reads the validated tensors from the store and writes its models to the
 /// run's folder, so it can run in any process that sees the store.
 /// </summary>
-public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, ModelRegistry registry)
+public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, ModelRegistry registry, string device = TransferFunctions.Learning.Engine.EngineDevice.Auto)
 {
     public const string CandidateRole = "candidate";
     public const string ScratchRole = "scratch";
+    public const string ProbeRole = "probe";
 
     /// <summary>Source examples used for the domain distance and retention checks (a fixed, small sample).</summary>
     public const int SourceSample = 1000;
 
     private readonly StoreFeatureCache _cache = new(store);
 
+    /// <summary>The run's device, else this host's; an unavailable device fails here, before anything is loaded.</summary>
+    private Device DeviceFor(RunInput run) => TransferFunctions.Learning.Engine.EngineDevice.Resolve(run.Device ?? device);
+
     public Task<FeatureReport> ExtractAsync(ExtractRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         var watch = Stopwatch.StartNew();
-        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        var computeDevice = DeviceFor(request.Run);
+        using var basePackage = await bases.LoadAsync(request.Data.BaseModel, cancellationToken);
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var target = Target(data, request.Data);
+        basePackage.Model.to(computeDevice);
         using var features = FrozenFeatures.Get(basePackage.Model, target, _cache, cancellationToken);
         var logMe = TransferAnalysis.Transferability(features.Train, target.TrainLabels, target.ClassCount);
 
         // The same score for a randomly initialized backbone tells how much of it the pretraining earned.
-        torch.ManualSeed((ulong)request.Run.Seed);
-        using var random = ModelPackage.CreateModel(basePackage.Manifest);
+        torch.manual_seed((long)request.Run.Seed);
+        using var random = ModelPackage.CreateModel(basePackage.Manifest).to(computeDevice);
         var randomScore = TransferAnalysis.Transferability(random, target.TrainInputs, target.TrainLabels, target.ClassCount, cancellationToken: cancellationToken);
 
         double? mmd = null;
@@ -54,7 +61,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     public Task<TrainedModel> AdaptAsync(TrainRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         var watch = Stopwatch.StartNew();
-        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        var computeDevice = DeviceFor(request.Run);
+        using var basePackage = await bases.LoadAsync(request.Data.BaseModel, cancellationToken);
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var strategy = StrategyRegistry.Create(request.Strategy);
         var target = Target(data, request.Data);
@@ -71,6 +79,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
                 FeatureCache = _cache,
                 OutputName = request.Run.Project,
                 Budget = Budget(request.Run),
+                Device = computeDevice,
             };
             using var outcome = strategy.Adapt(context, cancellationToken);
             var digest = await StagedModels.SaveAsync(store, request.RunId, request.Role, outcome.Model, cancellationToken);
@@ -86,6 +95,16 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             replay?.Labels.Dispose();
         }
     }, cancellationToken);
+
+    /// <summary>
+    /// The probe-baseline step: the base's linear probe on the run's data, the reference a project's first model must
+    /// beat. A project that has a champion needs none (the champion is the reference): null then.
+    /// </summary>
+    public async Task<TrainedModel?> ProbeBaselineAsync(TrainRequest request, CancellationToken cancellationToken)
+    {
+        if (await registry.GetChampionAsync(request.Run.Project, cancellationToken) is not null) return null;
+        return await AdaptAsync(request with { Strategy = "linear-probe", Role = ProbeRole }, cancellationToken);
+    }
 
     public Task<EvaluationResult> EvaluateAsync(EvaluateRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
     {
@@ -103,19 +122,18 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         ModelEvaluation? championEval = null, probeEval = null;
         int? championVersion = null;
         var champion = await registry.GetChampionAsync(request.Run.Project, cancellationToken);
-        using var basePackage = await bases.LoadAsync(request.Run.BaseModel, cancellationToken);
+        using var basePackage = await bases.LoadAsync(request.Data.BaseModel, cancellationToken);
         if (champion is not null)
         {
             championVersion = champion.Value.Version;
             using var championPackage = await bases.LoadVersionAsync(request.Run.Project, championVersion.Value, cancellationToken);
             championEval = Evaluate($"champion v{championVersion}", championPackage, x, y, labels);
         }
-        else
+        else if (request.Probe is { } probeModel)
         {
-            // A project's first model is also judged against the base's linear probe on the same data.
-            var context = new AdaptationContext { Base = basePackage, Data = Target(data, request.Data), Seed = request.Run.Seed, FeatureCache = _cache, Budget = Budget(request.Run) };
-            using var probe = StrategyRegistry.Create("linear-probe").Adapt(context, cancellationToken);
-            probeEval = Evaluate("base linear probe", probe.Model, x, y, labels);
+            // A project's first model is also judged against the base's linear probe (trained by its own step) on the same data.
+            using var probe = await StagedModels.LoadAsync(store, probeModel.StagedPrefix, cancellationToken);
+            probeEval = Evaluate("base linear probe", probe, x, y, labels);
         }
 
         double? before = null, after = null;
@@ -132,7 +150,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
                 }
             }
         }
-        var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after);
+        var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after, basePackage.Manifest.SourceDataset is not null);
         return new EvaluationResult(evidence, championVersion, watch.Elapsed.TotalSeconds);
     }, cancellationToken);
 
@@ -142,7 +160,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     /// </summary>
     private static ModelEvaluation Evaluate(string name, ModelPackage package, Tensor x, Tensor y, IReadOnlyList<string> labels)
     {
-        var truth = y.ToArray<long>().Select(v => (int)v).ToArray();
+        var truth = y.data<long>().ToArray().Select(v => (int)v).ToArray();
         int[] predicted;
         double[][]? probabilities = null;
         var predictions = ModelEvaluator.Predict(package.Model, x);
@@ -169,8 +187,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     {
         TrainInputs = data.Inputs("train"),
         TrainLabels = data.Targets("train"),
-        ValidationInputs = data.Inputs("validation").Size(0) > 0 ? data.Inputs("validation") : null,
-        ValidationLabels = data.Targets("validation").Size(0) > 0 ? data.Targets("validation") : null,
+        ValidationInputs = data.Inputs("validation").size(0) > 0 ? data.Inputs("validation") : null,
+        ValidationLabels = data.Targets("validation").size(0) > 0 ? data.Targets("validation") : null,
         Labels = data.Labels,
         ExtraLabelColumns = data.LabelColumns(),
         UnlabeledInputs = data.Unlabeled,

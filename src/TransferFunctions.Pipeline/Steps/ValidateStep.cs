@@ -1,7 +1,9 @@
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Models;
+using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Storage;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Pipeline.Steps;
 
@@ -10,9 +12,11 @@ namespace TransferFunctions.Pipeline.Steps;
 /// exists), reads it (ImageFolder or manifest), validates it, assigns stable content-hash splits,
 /// and stores the decoded, model-ready tensors for the later steps. Bad data ends here with specific
 /// reasons and nothing else changes. Images under a batch's <c>_unlabeled/</c> folder are unlabeled
-/// target-domain examples (for <c>domain-adapt</c>), kept apart from the labeled data.
+/// target-domain examples (for <c>domain-adapt</c>), kept apart from the labeled data. The first promoted model fixes
+/// the project's label set: a later batch with labels the champion does not know is refused, naming them, unless the
+/// policy allows new classes. The local copy of the batches is deleted when the step ends.
 /// </summary>
-public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, PipelineOptions options)
+public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, PipelineOptions options, ModelRegistry? registry = null)
 {
     public const string ReadyMarker = "_READY";
 
@@ -21,17 +25,33 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
 
     public async Task<ValidatedDataset> RunAsync(ValidateRequest request, CancellationToken cancellationToken)
     {
+        var local = Path.Combine(options.WorkDirectory, request.RunId, "data");
+        try
+        {
+            return await ValidateAsync(request, local, cancellationToken);
+        }
+        finally
+        {
+            // The tensors in the store are what later steps read; the local copy of the batches is only this step's.
+            DeleteQuietly(Path.Combine(options.WorkDirectory, request.RunId));
+        }
+    }
+
+    private async Task<ValidatedDataset> ValidateAsync(ValidateRequest request, string local, CancellationToken cancellationToken)
+    {
         var run = request.Run;
-        using var basePackage = await bases.LoadAsync(run.BaseModel, cancellationToken);
+        var (basePackage, pinnedBase) = await bases.ResolveAsync(run.BaseModel, cancellationToken);
+        using var _ = basePackage;
         var spec = basePackage.Manifest.Input;
         var batches = await ReadyBatchesAsync(run.Project, cancellationToken);
-        ValidatedDataset Invalid(params string[] errors) =>
-            new(false, run.Project, batches, "", Array.Empty<string>(), new Dictionary<string, int>(), errors, Array.Empty<string>(), null, run.BaseModel, basePackage.Manifest.WeightsDigest);
+        var prefix = $"datasets/{run.Project}/";
+        ValidatedDataset Invalid(IReadOnlyList<DataIssue> issues, string digest = "", IReadOnlyList<string>? labels = null, IReadOnlyDictionary<string, int>? counts = null, IReadOnlyList<DataIssue>? warnings = null) =>
+            new(false, run.Project, batches, digest, labels ?? [], counts ?? new Dictionary<string, int>(), issues.Select(Text).ToList(), (warnings ?? []).Select(Text).ToList(),
+                null, pinnedBase, basePackage.Manifest.WeightsDigest, null, issues, warnings ?? []);
 
-        if (batches.Count == 0) return Invalid($"no ready batch under datasets/{run.Project}/ (a batch is ready when its {ReadyMarker} marker exists)");
-        if (run.Batch is { } b && !batches.Contains(b)) return Invalid($"batch '{b}' of project '{run.Project}' is not ready (no {ReadyMarker} marker)");
+        if (batches.Count == 0) return Invalid([new DataIssue("no-ready-batch", null, $"no ready batch under datasets/{run.Project}/ (a batch is ready when its {ReadyMarker} marker exists)")]);
+        if (run.Batch is { } b && !batches.Contains(b)) return Invalid([new DataIssue("batch-not-ready", $"{prefix}{b}/", $"batch '{b}' of project '{run.Project}' is not ready (no {ReadyMarker} marker)")]);
 
-        var local = Path.Combine(options.WorkDirectory, request.RunId, "data");
         DatasetDescription merged;
         try
         {
@@ -39,19 +59,25 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         }
         catch (DatasetFormatException e)
         {
-            return Invalid(e.Message);
+            return Invalid([new DataIssue("malformed-dataset", StoreKey(local, prefix, e.File), e.Line is { } line ? $"line {line}: {e.Problem}" : e.Problem)]);
         }
 
         var validator = new DatasetValidator(new ValidationOptions { MaxPixels = options.MaxPixels, MinExamplesPerClass = options.MinExamplesPerClass });
         var report = await validator.ValidateAsync(merged, cancellationToken);
-        var errors = report.Errors.Select(i => i.Message).ToList();
-        var warnings = report.Warnings.Select(i => i.Message).ToList();
+        var errors = report.Errors.Select(i => new DataIssue(i.Code, StoreKey(local, prefix, i.Path), Relative(local, i.Message))).ToList();
+        var warnings = report.Warnings.Select(i => new DataIssue(i.Code, StoreKey(local, prefix, i.Path), Relative(local, i.Message))).ToList();
         var labels = report.Dataset.Labels;
-        if (labels.Count < 2) errors.Add($"a classifier needs at least 2 classes; the data has {labels.Count}");
+        if (labels.Count < 2) errors.Add(new DataIssue("too-few-classes", null, $"a classifier needs at least 2 classes; the data has {labels.Count}"));
         var counts = PreparedTensors.Splits.ToDictionary(s => s, s => report.Dataset.Examples.Count(e => SplitName(e.Split) == s));
-        if (counts["test"] == 0) errors.Add("the test split is empty: add more examples (splits are assigned by content hash, 10% to test by default)");
-        if (errors.Count > 0)
-            return new ValidatedDataset(false, run.Project, batches, report.Digest, labels, counts, errors, warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
+        if (counts["test"] == 0) errors.Add(new DataIssue("empty-test-split", null, "the test split is empty: add more examples (splits are assigned by content hash, 10% to test by default)"));
+        foreach (var label in labels)
+        {
+            var test = report.Dataset.Examples.Count(e => e.Label == label && e.Split == DatasetSplit.Test);
+            if (test < options.MinTestExamplesPerClass)
+                warnings.Add(new DataIssue("tiny-test-split", null, $"class '{label}' has {test} test example(s) (fewer than {options.MinTestExamplesPerClass}): its recall and the accuracies move by whole points per image; the gate refuses to promote on so small a test set"));
+        }
+        if (await UnknownLabelsAsync(run, labels, cancellationToken) is { } unknown) errors.Add(unknown);
+        if (errors.Count > 0) return Invalid(errors, report.Digest, labels, counts, warnings);
 
         Tensor? unlabeled;
         try
@@ -60,15 +86,64 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         }
         catch (InvalidDataException e)
         {
-            return new ValidatedDataset(false, run.Project, batches, report.Digest, labels, counts, [$"unlabeled images of {e.Message}"], warnings, null, run.BaseModel, basePackage.Manifest.WeightsDigest);
+            return Invalid([new DataIssue("bad-unlabeled-image", null, $"unlabeled images of {e.Message}")], report.Digest, labels, counts, warnings);
         }
-        if (unlabeled is not null) counts["unlabeled"] = (int)unlabeled.Size(0);
+        if (unlabeled is not null) counts["unlabeled"] = (int)unlabeled.size(0);
 
         var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
         using (var tensors = await DecodeAsync(report.Dataset, spec, unlabeled, cancellationToken))
             await store.WriteAsync(key, tensors.Serialize(), WriteCondition.Always, cancellationToken);
-        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, errors, warnings, key, run.BaseModel, basePackage.Manifest.WeightsDigest,
-            unlabeled is null ? null : await UnlabeledDigestAsync(local, batches, cancellationToken));
+        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, [], warnings.Select(Text).ToList(), key, pinnedBase, basePackage.Manifest.WeightsDigest,
+            unlabeled is null ? null : await UnlabeledDigestAsync(local, batches, cancellationToken), [], warnings);
+    }
+
+    /// <summary>The champion's labels are the project's: labels beyond them are refused unless the policy allows new classes.</summary>
+    private async Task<DataIssue?> UnknownLabelsAsync(RunInput run, IReadOnlyList<string> labels, CancellationToken cancellationToken)
+    {
+        if (registry is null || run.Policy.AllowNewClasses) return null;
+        var champion = await registry.GetChampionAsync(run.Project, cancellationToken);
+        if (champion is null) return null;
+        var card = await registry.GetAsync(run.Project, champion.Value.Version, cancellationToken);
+        if (card is null) return null;
+        var unknown = labels.Except(card.Labels, StringComparer.Ordinal).ToList();
+        return unknown.Count == 0 ? null : new DataIssue("unknown-label", null,
+            $"labels [{string.Join(", ", unknown)}] are not among the project's classes [{string.Join(", ", card.Labels)}] fixed by champion v{champion.Value.Version}; set the policy's allowNewClasses to add classes");
+    }
+
+    private static string Text(DataIssue issue) => issue.File is null ? issue.Detail : $"{issue.File}: {issue.Detail}";
+
+    /// <summary>A local path of this step's copy as the store key it came from.</summary>
+    private static string? StoreKey(string local, string prefix, string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return null;
+        var full = Path.GetFullPath(path, local);
+        if (!full.StartsWith(local, StringComparison.Ordinal)) return path;
+        var relative = Path.GetRelativePath(local, full).Replace(Path.DirectorySeparatorChar, '/');
+        if (relative.StartsWith(UnlabeledFolder + "/", StringComparison.Ordinal))
+        {
+            // Unlabeled images are downloaded to {local}/_unlabeled/{batch}/…; their key is {batch}/_unlabeled/….
+            var rest = relative[(UnlabeledFolder.Length + 1)..];
+            var slash = rest.IndexOf('/');
+            relative = slash < 0 ? rest : $"{rest[..slash]}/{UnlabeledFolder}/{rest[(slash + 1)..]}";
+        }
+        return relative == "." ? prefix : prefix + relative;
+    }
+
+    private static string Relative(string local, string message) =>
+        message.Replace(local + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(local, "", StringComparison.Ordinal);
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>Batches of the project whose ready marker exists, in ordinal order.</summary>
@@ -104,7 +179,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
     /// <summary>Every batch's unlabeled images as one tensor, or null when no batch has any.</summary>
     private static async Task<Tensor?> UnlabeledAsync(string local, IReadOnlyList<string> batches, InputSpec spec, CancellationToken cancellationToken)
     {
-        using var scope = torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         foreach (var batch in batches)
         {
@@ -114,7 +189,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
             {
                 parts.Add(await DatasetTensors.FolderImagesAsync(directory, spec, cancellationToken));
             }
-            catch (Exception e) when (e is DatasetFormatException or ImageDecodeException or TorchException)
+            catch (Exception e) when (e is DatasetFormatException or ImageDecodeException or System.Runtime.InteropServices.ExternalException)
             {
                 // Name the batch's folder in the store, not this run's local copy.
                 var problem = e is DatasetFormatException { File: var file } format && file == directory
@@ -123,7 +198,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
                 throw new InvalidDataException($"batch '{batch}', {UnlabeledFolder}/: {problem}", e);
             }
         }
-        return parts.Count == 0 ? null : scope.Detach(torch.Cat(parts));
+        return parts.Count == 0 ? null : scope.Detach(cat(parts, 0));
     }
 
     /// <summary>SHA-256 over each unlabeled file's batch-relative path and content, in ordinal order: their identity for lineage.</summary>

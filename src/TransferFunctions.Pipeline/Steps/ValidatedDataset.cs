@@ -5,6 +5,9 @@ namespace TransferFunctions.Pipeline.Steps;
 /// input size and stored as tensors at <see cref="TensorsKey"/> (train/validation/test inputs and labels),
 /// so every later step — in-process, child process or container — reads the same data.
 /// <see cref="UnlabeledDigest"/> identifies the batches' unlabeled images, when they carried any.
+/// <see cref="BaseModel"/> is the base reference pinned at validation (a registry champion as <c>name:vN</c>), which every
+/// later step loads, so a champion moving mid-run cannot change the base under it. <see cref="ErrorDetails"/> and
+/// <see cref="WarningDetails"/> carry <see cref="Errors"/> and <see cref="Warnings"/> structured (code, file, detail).
 /// </summary>
 public sealed record ValidatedDataset(
     bool Valid,
@@ -18,4 +21,6 @@ public sealed record ValidatedDataset(
     string? TensorsKey,
     string BaseModel,
     string BaseWeightsDigest,
-    string? UnlabeledDigest = null);
+    string? UnlabeledDigest = null,
+    IReadOnlyList<DataIssue>? ErrorDetails = null,
+    IReadOnlyList<DataIssue>? WarningDetails = null);

@@ -9,6 +9,7 @@ public sealed class HeldLease : IAsyncDisposable
 {
     private readonly IObjectStore _store;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _lostSignal = new();
     private readonly Task _renewal;
     private ObjectLease _lease;
     private volatile bool _lost;
@@ -25,6 +26,9 @@ public sealed class HeldLease : IAsyncDisposable
 
     /// <summary>True once a renewal found the lease taken over (it had expired and another owner acquired it).</summary>
     public bool Lost => _lost;
+
+    /// <summary>Cancelled when the lease is found lost, so work that must not continue without it stops (e.g. before a promotion).</summary>
+    public CancellationToken LostToken => _lostSignal.Token;
 
     /// <summary>
     /// Waits until <paramref name="key"/>'s lease is free, polling every <paramref name="pollInterval"/>, then holds it.
@@ -64,6 +68,7 @@ public sealed class HeldLease : IAsyncDisposable
                     if (renewed is null)
                     {
                         _lost = true;
+                        await _lostSignal.CancelAsync().ConfigureAwait(false);
                         return;
                     }
                     Volatile.Write(ref _lease, renewed);
@@ -86,5 +91,6 @@ public sealed class HeldLease : IAsyncDisposable
         await _renewal.ConfigureAwait(false);
         if (!_lost) await _store.ReleaseLeaseAsync(Lease, CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
+        _lostSignal.Dispose();
     }
 }

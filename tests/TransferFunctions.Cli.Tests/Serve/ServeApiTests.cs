@@ -9,7 +9,7 @@ using TransferFunctions.Pipeline.Storage;
 
 namespace TransferFunctions.Cli.Tests.Serve;
 
-/// <summary>The HTTP API of <c>transfer serve</c> end to end: real Kestrel on loopback, real runs.</summary>
+/// <summary>The HTTP API of <c>transfer serve</c> end to end: real Kestrel on loopback, the real AdaptModel pipeline with small budgets.</summary>
 public sealed class ServeApiTests : IAsyncLifetime
 {
     private readonly TemporaryFolder _folder = new();
@@ -83,7 +83,7 @@ public sealed class ServeApiTests : IAsyncLifetime
     [Fact]
     public async Task Every_route_answers_with_the_key_as_header_or_bearer_token()
     {
-        var run = await SubmitAndFinishAsync("fashion", "b1", files: 5);
+        var run = await SubmitAndFinishAsync("fashion", "b1");
         var routes = new (HttpMethod Method, string Path, HttpStatusCode Expected)[]
         {
             (HttpMethod.Get, "/", HttpStatusCode.OK),
@@ -121,9 +121,10 @@ public sealed class ServeApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submitting_returns_202_with_location_and_the_run_promotes_and_reports()
+    public async Task Submitting_returns_202_with_location_and_the_real_pipeline_promotes_and_reports()
     {
-        await _host.WriteBatchAsync("fashion", "b1", files: 10, ready: false);
+        await _host.DeliverAsync("fashion", "b1");
+        await _host.SettleProjectAsync("fashion");
 
         var response = await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1" });
 
@@ -132,33 +133,37 @@ public sealed class ServeApiTests : IAsyncLifetime
         Assert.Equal($"/api/adaptations/{created.InstanceId}", response.Headers.Location!.OriginalString);
         Assert.Equal("http api", created.Input!.Value.GetProperty("requestedBy").GetString());
         var finished = await _host.WaitForRunAsync(created.InstanceId);
-        Assert.Equal(RunStatus.Completed, finished.Status);
+        Assert.True(finished.Status == RunStatus.Completed, $"{finished.Status}: {finished.Failure?.Message}");
 
         var shown = await ReadAsync<RunRecord>(await Http.GetAsync(response.Headers.Location));
         Assert.Equal(RunStatus.Completed, shown.Status);
-        var decision = shown.Output!.Value.GetProperty("decision");
-        Assert.True(decision.GetProperty("promote").GetBoolean());
-        Assert.Contains("candidate accuracy 0.500 vs champion none", decision.GetProperty("summary").GetString());
-        Assert.Equal(["validate", "train", "evaluate", "promote", "report"], shown.Steps.OrderBy(s => s.Sequence).Select(s => s.Name));
+        var output = shown.Output!.Value;
+        var decision = output.GetProperty("decision");
+        Assert.True(decision.GetProperty("promote").GetBoolean(), decision.GetProperty("summary").GetString());
+        Assert.StartsWith("promote:", decision.GetProperty("summary").GetString());
+        Assert.Equal(["validate", "extract-features", "adapt", "train-scratch", "evaluate", "promote", "report"], shown.Steps.OrderBy(s => s.Sequence).Select(s => s.Name));
         var listed = await ReadAsync<RunRecord[]>(await Http.GetAsync("/api/adaptations"));
         Assert.Equal([created.InstanceId], listed.Select(r => r.InstanceId));
         Assert.Equal(["fashion"], await ReadAsync<string[]>(await Http.GetAsync("/api/models")));
         var model = await ReadAsync<JsonElement>(await Http.GetAsync("/api/models/fashion"));
         Assert.Equal(1, model.GetProperty("champion").GetProperty("version").GetInt32());
-        Assert.Equal(0.5, model.GetProperty("versions")[0].GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(output.GetProperty("candidateAccuracy").GetDouble(), model.GetProperty("versions")[0].GetProperty("metrics").GetProperty("test_accuracy").GetDouble(), 9);
         var html = await Http.GetAsync($"/runs/{created.InstanceId}/report.html");
         Assert.Equal("text/html; charset=utf-8", html.Content.Headers.ContentType!.ToString());
-        Assert.Contains($"Report of run {created.InstanceId}", await html.Content.ReadAsStringAsync());
+        Assert.Contains(created.InstanceId, await html.Content.ReadAsStringAsync());
         Assert.Contains("sandbox", html.Headers.GetValues("Content-Security-Policy").Single());
         var json = await Http.GetAsync($"/runs/{created.InstanceId}/report.json");
         Assert.Equal("application/json; charset=utf-8", json.Content.Headers.ContentType!.ToString());
         Assert.True((await ReadAsync<JsonElement>(json)).GetProperty("decision").GetProperty("promote").GetBoolean());
+        var health = await ReadAsync<JsonElement>(await _host.Anonymous.GetAsync("/health"));
+        Assert.Equal(0, health.GetProperty("scheduler").GetProperty("running").GetInt32());
     }
 
     [Fact]
     public async Task Submitting_twice_with_one_idempotency_key_creates_one_run()
     {
-        await _host.WriteBatchAsync("fashion", "b1", files: 3, ready: false);
+        await _host.DeliverAsync("fashion", "b1");
+        await _host.SettleProjectAsync("fashion");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
         {
@@ -168,10 +173,12 @@ public sealed class ServeApiTests : IAsyncLifetime
         }));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
-        Assert.Equal(RunStatus.Completed, (await _host.WaitForRunAsync("my-run-1")).Status);
+        var run = await _host.WaitForRunAsync("my-run-1");
+        Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(["my-run-1"], (await _host.Client.ListRunsAsync().ToListAsync()).Select(r => r.InstanceId));
-        Assert.Equal(1, _host.Steps.ExecutionsOf("my-run-1", SmallPipelineSteps.Validate));
-        Assert.Equal(1, _host.Steps.ExecutionsOf("my-run-1", SmallPipelineSteps.Promote));
+        Assert.Single(run.Steps, s => s.Name == "validate");
+        Assert.Single(run.Steps, s => s.Name == "promote");
+        Assert.Single(await _host.Registry.ListVersionsAsync("fashion"));
     }
 
     [Theory]
@@ -229,40 +236,82 @@ public sealed class ServeApiTests : IAsyncLifetime
         Assert.Contains(expected, await Detail(response));
     }
 
+    /// <summary>The lenient policy with human approval, as a request body sends it.</summary>
+    private static object ApprovalPolicy => ServeTestHost.Lenient with { RequireApproval = true };
+
     [Fact]
-    public async Task Approve_and_reject_decide_runs_that_wait_for_approval()
+    public async Task Approve_and_reject_decide_parked_runs_that_hold_no_slot()
     {
-        // Two projects: a run waiting for approval holds its project, so a second run of it would wait its turn.
-        await _host.WriteBatchAsync("fashion", "b1", files: 10, ready: false);
-        await _host.WriteBatchAsync("shoes", "b1", files: 10, ready: false);
-        var approved = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", policy = new { requireApproval = true } }));
-        var rejected = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "shoes", batch = "b1", policy = new { requireApproval = true } }));
+        await _host.DeliverAsync("fashion", "b1");
+        await _host.DeliverAsync("shoes", "b1");
+        await _host.SettleProjectAsync("fashion");
+        await _host.SettleProjectAsync("shoes");
+        var approved = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", policy = ApprovalPolicy }, StoreJson.Options));
+        var rejected = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "shoes", batch = "b1", policy = ApprovalPolicy }, StoreJson.Options));
         await ServeTestHost.EventuallyAsync(
             async () => (await _host.Client.GetStatusAsync(approved.InstanceId))!.Status == RunStatus.WaitingForEvent
-                        && (await _host.Client.GetStatusAsync(rejected.InstanceId))!.Status == RunStatus.WaitingForEvent,
-            "both runs wait for approval");
+                        && (await _host.Client.GetStatusAsync(rejected.InstanceId))!.Status == RunStatus.WaitingForEvent
+                        && _host.Scheduler.Snapshot.Running.Count == 0,
+            "both runs are parked awaiting approval, holding no slot");
+        var health = await ReadAsync<JsonElement>(await _host.Anonymous.GetAsync("/health"));
+        Assert.Equal(2, health.GetProperty("scheduler").GetProperty("parked").GetInt32());
+        Assert.Null(await _host.Store.GetLeaseAsync(TransferFunctions.Pipeline.Service.AdaptationService.ProjectLeaseKey("fashion")));
 
         var approve = await Http.PostAsJsonAsync($"/api/adaptations/{approved.InstanceId}/approve", new { by = "alice" });
         var reject = await Http.PostAsJsonAsync($"/api/adaptations/{rejected.InstanceId}/reject", new { by = "bob", reason = "not on a Friday" });
 
         Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, reject.StatusCode);
-        var yes = (await _host.WaitForRunAsync(approved.InstanceId)).Output!.Value.GetProperty("decision");
-        var no = (await _host.WaitForRunAsync(rejected.InstanceId)).Output!.Value.GetProperty("decision");
-        Assert.True(yes.GetProperty("promote").GetBoolean());
-        Assert.EndsWith("approved by alice", yes.GetProperty("summary").GetString());
-        Assert.False(no.GetProperty("promote").GetBoolean());
-        Assert.EndsWith("rejected by bob: not on a Friday", no.GetProperty("summary").GetString());
+        var yes = (await _host.WaitForRunAsync(approved.InstanceId)).Output!.Value;
+        var no = (await _host.WaitForRunAsync(rejected.InstanceId)).Output!.Value;
+        Assert.Equal("promoted", yes.GetProperty("outcome").GetString());
+        Assert.Equal("rejected", no.GetProperty("outcome").GetString());
+        Assert.Equal("reject: not on a Friday", no.GetProperty("decision").GetProperty("summary").GetString());
+        Assert.Null(await _host.Registry.GetChampionAsync("shoes"));
         var again = await Http.PostAsync($"/api/adaptations/{approved.InstanceId}/approve", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains($"Run '{approved.InstanceId}' is Completed; there is nothing left to approve", await Detail(again));
     }
 
     [Fact]
-    public async Task Cancel_ends_a_waiting_run_with_its_reason()
+    public async Task A_champion_promoted_while_a_run_awaits_approval_is_evaluated_against_before_that_run_promotes()
     {
-        await _host.WriteBatchAsync("fashion", "b1", files: 10, ready: false);
-        var run = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", policy = new { requireApproval = true } }));
+        await _host.DeliverAsync("fashion", "b1");
+        await _host.SettleProjectAsync("fashion");
+        var waiting = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", policy = ApprovalPolicy }, StoreJson.Options));
+        await ServeTestHost.EventuallyAsync(async () => (await _host.Client.GetStatusAsync(waiting.InstanceId))!.Status == RunStatus.WaitingForEvent, "the first run awaits approval");
+
+        // Parked, the first run holds no project lease: another run of the project promotes meanwhile.
+        // One optimizer step: a champion the waiting candidate clearly beats, so its second decision (McNemar included) is a promote.
+        var other = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", seed = 1, steps = 1 }));
+        Assert.Equal(RunStatus.Completed, (await _host.WaitForRunAsync(other.InstanceId)).Status);
+        Assert.Equal(1, (await _host.Registry.GetChampionAsync("fashion"))!.Value.Version);
+
+        await Http.PostAsJsonAsync($"/api/adaptations/{waiting.InstanceId}/approve", new { by = "alice" });
+        // Its promotion finds the champion moved: it evaluates again, against v1, and asks again.
+        RunRecord? seen = null;
+        await ServeTestHost.EventuallyAsync(async () =>
+        {
+            seen = (await _host.Client.GetStatusAsync(waiting.InstanceId))!;
+            return seen.Status == RunStatus.WaitingForEvent && seen.Steps.Count(s => s.Name == "evaluate") == 2;
+        }, $"the run evaluated again and awaits approval again", describe: () => $"{seen?.Status} {seen?.Failure?.Message} steps [{string.Join(", ", seen?.Steps.Select(s => $"{s.Name}:{s.Succeeded}") ?? [])}] status {seen?.CustomStatus}");
+        await Http.PostAsJsonAsync($"/api/adaptations/{waiting.InstanceId}/approve", new { by = "alice" });
+        var final = await _host.WaitForRunAsync(waiting.InstanceId);
+
+        var output = final.Output!.Value;
+        Assert.Equal("promoted", output.GetProperty("outcome").GetString());
+        Assert.Equal(2, output.GetProperty("version").GetInt32());
+        Assert.Equal(1, output.GetProperty("decision").GetProperty("verdicts").EnumerateArray().Count(v => v.GetProperty("rule").GetString() == "beats-champion"));
+        Assert.Equal(2, final.Steps.Count(s => s.Name == "promote"));
+        Assert.Equal(2, (await _host.Registry.GetChampionAsync("fashion"))!.Value.Version);
+    }
+
+    [Fact]
+    public async Task Cancel_ends_a_parked_run_with_its_reason()
+    {
+        await _host.DeliverAsync("fashion", "b1");
+        await _host.SettleProjectAsync("fashion");
+        var run = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", policy = ApprovalPolicy }, StoreJson.Options));
         await ServeTestHost.EventuallyAsync(async () => (await _host.Client.GetStatusAsync(run.InstanceId))!.Status == RunStatus.WaitingForEvent, "the run waits");
 
         var response = await Http.PostAsJsonAsync($"/api/adaptations/{run.InstanceId}/cancel", new { reason = "wrong labels" });
@@ -277,9 +326,11 @@ public sealed class ServeApiTests : IAsyncLifetime
     [Fact]
     public async Task Rollback_returns_the_champion_to_the_previous_version_then_conflicts_without_history()
     {
-        await SubmitAndFinishAsync("fashion", "b1", files: 5);
-        await SubmitAndFinishAsync("fashion", "b2", files: 20);
-        Assert.Equal(2, (await _host.Registry.GetChampionAsync("fashion"))!.Value.Version);
+        // A one-step first model, so the second (more data, the full test budget) clearly beats it, McNemar included.
+        await SubmitAndFinishAsync("fashion", "b1", steps: 1);
+        await SubmitAndFinishAsync("fashion", "b2", offset: 10);
+        var champion = (await _host.Registry.GetChampionAsync("fashion"))!.Value.Version;
+        Assert.True(champion == 2, $"the second run was not promoted: {string.Join("; ", (await _host.Client.ListRunsAsync().ToListAsync()).Select(r => r.Output?.GetProperty("decision").GetProperty("summary").GetString()))}");
 
         var invalid = await Http.PostAsJsonAsync("/api/models/fashion/rollback", new { version = 0 });
         var rollback = await Http.PostAsJsonAsync("/api/models/fashion/rollback", new { reason = "regression in production" });
@@ -297,9 +348,31 @@ public sealed class ServeApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_base_model_path_in_a_request_is_refused_and_a_server_fault_is_a_500_with_a_correlation_id()
+    {
+        var path = await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", baseModel = "/etc" });
+        var relative = await Http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", baseModel = "dir:../../etc" });
+        Assert.Equal(HttpStatusCode.BadRequest, path.StatusCode);
+        Assert.Contains("paths are not accepted", await Detail(path));
+        Assert.Equal(HttpStatusCode.BadRequest, relative.StatusCode);
+        Assert.Empty(await _host.Client.ListRunsAsync().ToListAsync());
+
+        // A corrupt run record is the server's fault, not the client's: 500, no internals, an id that is in the log.
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "runs", "broken"));
+        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "runs", "broken", "run.json"), "{ not json");
+        var fault = await Http.GetAsync("/api/adaptations/broken");
+        Assert.Equal(HttpStatusCode.InternalServerError, fault.StatusCode);
+        var problem = JsonDocument.Parse(await fault.Content.ReadAsStringAsync()).RootElement;
+        var correlation = problem.GetProperty("correlationId").GetString()!;
+        Assert.Matches("^[0-9a-f]{32}$|^[0-9A-Z:]+$", correlation);
+        Assert.Contains(correlation, problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("not json", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Reports_are_served_read_only_with_etags_and_only_report_files()
     {
-        var run = await SubmitAndFinishAsync("fashion", "b1", files: 5);
+        var run = await SubmitAndFinishAsync("fashion", "b1");
         var first = await Http.GetAsync($"/runs/{run.InstanceId}/report.html");
         var etag = first.Headers.ETag!;
 
@@ -313,7 +386,7 @@ public sealed class ServeApiTests : IAsyncLifetime
         Assert.Equal("nosniff", first.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.True(put.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"PUT answered {(int)put.StatusCode}");
         Assert.Equal(HttpStatusCode.NotFound, journal.StatusCode);
-        Assert.Contains($"Report of run {run.InstanceId}", await (await Http.GetAsync($"/runs/{run.InstanceId}/report.html")).Content.ReadAsStringAsync());
+        Assert.Contains(run.InstanceId, await (await Http.GetAsync($"/runs/{run.InstanceId}/report.html")).Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -362,12 +435,13 @@ public sealed class ServeApiTests : IAsyncLifetime
         Assert.Empty(await _host.Client.ListRunsAsync().ToListAsync());
     }
 
-    private async Task<RunRecord> SubmitAndFinishAsync(string project, string batch, int files)
+    private async Task<RunRecord> SubmitAndFinishAsync(string project, string batch, int offset = 0, int steps = ServeTestHost.Steps)
     {
-        await _host.WriteBatchAsync(project, batch, files, ready: false);
-        var created = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project, batch }));
+        await _host.DeliverAsync(project, batch, offset: offset);
+        await _host.SettleProjectAsync(project);
+        var created = await ReadAsync<RunRecord>(await Http.PostAsJsonAsync("/api/adaptations", new { project, batch, steps }));
         var run = await _host.WaitForRunAsync(created.InstanceId);
-        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.True(run.Status == RunStatus.Completed, $"{run.Status}: {run.Failure?.Message}");
         return run;
     }
 

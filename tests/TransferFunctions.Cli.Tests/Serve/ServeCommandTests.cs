@@ -7,7 +7,6 @@ using TransferFunctions.Cli.Serve;
 using TransferFunctions.Cli.Tests.TestSupport;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
-using TransferFunctions.Pipeline.Registry;
 
 namespace TransferFunctions.Cli.Tests.Serve;
 
@@ -19,14 +18,23 @@ public sealed class ServeCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [Fact]
-    public async Task Serve_prints_a_new_key_once_runs_a_dropped_batch_and_stops_on_cancel()
+    private Dictionary<string, string?> Settings(int maxRuns = 1, string rescan = "00:00:00.300") => new()
     {
-        var options = new ServeOptions(Urls: "http://127.0.0.1:0", StoreDirectory: _folder.Path, MaxConcurrentRuns: 1, RescanInterval: TimeSpan.FromMilliseconds(300));
+        ["Store:Root"] = _folder.Path,
+        ["Scheduler:MaxConcurrentRuns"] = maxRuns.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Trigger:RescanInterval"] = rescan,
+        ["Runner:PollInterval"] = "00:00:00.050",
+    };
 
+    [Fact]
+    public async Task Serve_prints_a_new_key_once_runs_a_dropped_batch_of_real_images_and_stops_on_cancel()
+    {
+        var options = new ServeOptions("http://127.0.0.1:0", null, Settings());
+        await Pipeline.Storage.ObjectStoreJsonExtensions.WriteJsonAsync(new Pipeline.Storage.FileSystemObjectStore(_folder.Path), Pipeline.Service.ProjectSettings.KeyOf("fashion"),
+            new Pipeline.Service.ProjectSettings("fine-tune", ServeTestHost.Steps, Policy: ServeTestHost.Lenient), Pipeline.Storage.WriteCondition.Always);
         var (firstOutput, firstAddress) = await ServeOnceAsync(options, async (http, address) =>
         {
-            await ServeTestHost.WriteBatchAsync(new Pipeline.Storage.FileSystemObjectStore(_folder.Path), "fashion", "b1", files: 4);
+            await ServeTestHost.DeliverAsync(_folder.Path, "fashion", "b1");
             var runId = ArrivalKeys.RunId("fashion", "b1");
             await ServeTestHost.EventuallyAsync(
                 async () =>
@@ -46,28 +54,30 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains($"key file: {ServeOptions.DefaultApiKeyFile(_folder.Path)} (readable by you only)", secondOutput);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ServeOptions.DefaultApiKeyFile(_folder.Path)));
         Assert.DoesNotContain("warning", firstOutput);
+        // The batch's local copy is gone once validated: no per-run copies stay behind.
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, ".tfstore-work", ArrivalKeys.RunId("fashion", "b1"))));
     }
 
     [Fact]
-    public async Task The_real_pipeline_behind_serve_runs_a_submitted_adaptation_through_the_scheduler()
+    public async Task Invalid_configuration_stops_serve_at_start_naming_the_setting()
     {
-        var options = new ServeOptions(Urls: "http://127.0.0.1:0", StoreDirectory: _folder.Path, MaxConcurrentRuns: 1);
-        RunRecord? final = null;
-
-        await ServeOnceAsync(options, async (http, _) =>
+        var error = new StringWriter();
+        var settings = Settings();
+        settings["Scheduler:MaxConcurrentRuns"] = "0";
+        var previous = System.Console.Error;
+        System.Console.SetError(error);
+        int exit;
+        try
         {
-            var response = await http.PostAsJsonAsync("/api/adaptations", new { project = "fashion", batch = "b1", baseModel = "no-such-base" });
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            var id = (await response.Content.ReadFromJsonAsync<RunRecord>(Pipeline.Storage.StoreJson.Options))!.InstanceId;
-            await ServeTestHost.EventuallyAsync(
-                async () => (final = await http.GetFromJsonAsync<RunRecord>($"/api/adaptations/{id}", Pipeline.Storage.StoreJson.Options))!.IsTerminal,
-                "the AdaptModel run ends");
-        }, LocalServePipeline.Create);
+            exit = await ServeCommand.RunAsync(new ServeOptions("http://127.0.0.1:0", null, settings), TextWriter.Null, CancellationToken.None);
+        }
+        finally
+        {
+            System.Console.SetError(previous);
+        }
 
-        Assert.Equal("AdaptModelOrchestrator", final!.Orchestrator);
-        Assert.Equal(RunStatus.Failed, final.Status);
-        Assert.Equal("validate", final.Steps.Single().Name);
-        Assert.Contains("base model 'no-such-base' is neither a package directory nor a registry model", final.Failure!.Message);
+        Assert.Equal(ServeCommand.UsageExitCode, exit);
+        Assert.Contains("invalid configuration: Scheduler settings are out of range", error.ToString());
     }
 
     [Fact]
@@ -78,7 +88,7 @@ public sealed class ServeCommandTests : IDisposable
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         var error = Assert.Throws<InvalidDataException>(() => ApiKeyFile.LoadOrCreate(path));
-        var exit = await ServeCommand.RunAsync(new ServeOptions(Urls: "http://127.0.0.1:0", StoreDirectory: _folder.Path), SmallPipeline, TextWriter.Null, CancellationToken.None);
+        var exit = await ServeCommand.RunAsync(new ServeOptions("http://127.0.0.1:0", null, Settings()), TextWriter.Null, CancellationToken.None);
 
         Assert.Contains($"The API key file {path} is accessible to other users (mode 644)", error.Message);
         Assert.Contains($"chmod 600 {path}", error.Message);
@@ -111,26 +121,16 @@ public sealed class ServeCommandTests : IDisposable
     [InlineData("http://127.0.0.1:5080;http://192.168.1.4:5080", false)]
     public void Loopback_only_urls_are_told_apart(string urls, bool loopback) => Assert.Equal(loopback, ServeHost.IsLoopbackOnly(urls));
 
-    private static ServePipeline SmallPipeline(Pipeline.Storage.IObjectStore store, IRunScheduler scheduler, Microsoft.Extensions.Logging.ILoggerFactory loggers)
-    {
-        var registry = new ModelRegistry(store);
-        var steps = new SmallPipelineSteps(store, registry);
-        var runner = new LocalOrchestrationRunner(store, steps.CreateExecutor(), new LocalRunnerOptions { PollInterval = TimeSpan.FromMilliseconds(20) });
-        return new ServePipeline(
-            new SmallAdaptationService(new OrchestrationClient(store), registry, scheduler),
-            (id, ct) => runner.RunAsync(new SmallAdaptOrchestrator(), id, ct));
-    }
-
-    private static async Task<(string Output, string Address)> ServeOnceAsync(ServeOptions options, Func<HttpClient, string, Task> whileRunning, ServePipelineFactory? pipeline = null)
+    private async Task<(string Output, string Address)> ServeOnceAsync(ServeOptions options, Func<HttpClient, string, Task> whileRunning)
     {
         using var stop = new CancellationTokenSource();
         var output = new StringWriter();
         var ready = new TaskCompletionSource<WebApplication>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serving = ServeCommand.RunAsync(options, pipeline ?? SmallPipeline, output, stop.Token, app => ready.SetResult(app));
+        var serving = ServeCommand.RunAsync(options, output, stop.Token, app => ready.SetResult(app));
         var app = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var address = ServeHost.BoundAddresses(app).Single();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
-        http.DefaultRequestHeaders.Add(ApiKeyAuthentication.HeaderName, File.ReadAllText(options.ResolvedApiKeyFile).Trim());
+        http.DefaultRequestHeaders.Add(ApiKeyAuthentication.HeaderName, File.ReadAllText(options.ResolvedApiKeyFile(_folder.Path)).Trim());
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
         await whileRunning(http, address);

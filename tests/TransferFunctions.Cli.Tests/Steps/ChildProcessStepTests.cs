@@ -20,8 +20,8 @@ public sealed class ChildProcessStepTests : IDisposable
     {
         var batches = await FashionMnistTargetBatches.LoadAsync(CancellationToken.None);
         await batches.DeliverAsync(_root, "shoes", "b1", perClass: 8, offset: 0, CancellationToken.None);
-        var inProcess = new LocalPipeline(_root);
-        var child = new LocalPipeline(_root, StepIsolation.ChildProcess);
+        await using var inProcess = await LocalPipeline.StartAsync(_root, CancellationToken.None);
+        await using var child = await LocalPipeline.StartAsync(_root, CancellationToken.None, StepIsolation.ChildProcess);
         var run = new RunInput("shoes", "b1", "fine-tune", PipelineOptions.EmbeddedBase, TransferFunctions.Pipeline.Promotion.PromotionPolicy.Default, "test");
 
         var expected = await inProcess.Executor.ExecuteAsync(Invocation("a", 0, StepNames.Validate, new ValidateRequest("a", run)), CancellationToken.None);
@@ -48,7 +48,7 @@ public sealed class ChildProcessStepTests : IDisposable
     [Fact]
     public async Task A_failing_step_in_a_child_process_reports_the_step_and_its_error()
     {
-        var child = new LocalPipeline(_root, StepIsolation.ChildProcess);
+        await using var child = await LocalPipeline.StartAsync(_root, CancellationToken.None, StepIsolation.ChildProcess);
         var run = new RunInput("shoes", null, "fine-tune", "/no/such/base/package", TransferFunctions.Pipeline.Promotion.PromotionPolicy.Default, "test");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -56,6 +56,7 @@ public sealed class ChildProcessStepTests : IDisposable
 
         Assert.Contains("step 'validate' failed in its child process", error.Message);
         Assert.Contains("/no/such/base/package", error.Message);
+        Assert.Contains("paths are not accepted", error.Message);
     }
 
     public void Dispose()

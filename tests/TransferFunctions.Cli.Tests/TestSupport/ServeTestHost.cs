@@ -1,47 +1,54 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TransferFunctions.Cli.Serve;
+using TransferFunctions.Learning.Data;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
+using TransferFunctions.Pipeline.Promotion;
 using TransferFunctions.Pipeline.Registry;
+using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Storage;
 
 namespace TransferFunctions.Cli.Tests.TestSupport;
 
 /// <summary>
-/// A real <c>transfer serve</c> host (Kestrel on a free loopback port) over a store folder, running
-/// <see cref="SmallAdaptOrchestrator"/> through the real runner, scheduler and trigger.
+/// A real <c>transfer serve</c> host (Kestrel on a free loopback port) over a store folder: the shared composition root,
+/// the real AdaptModel pipeline, runner, scheduler and trigger. Runs are kept quick by small data and budgets, not stand-ins.
 /// </summary>
 public sealed class ServeTestHost : IAsyncDisposable
 {
-    private ServeTestHost(string storeDirectory, SmallPipelineSteps steps, WebApplication app, ServeComponents components, OrchestrationClient client, ModelRegistry registry, string apiKey)
+    /// <summary>Training budget of test runs (optimizer steps for candidate and scratch alike).</summary>
+    public const int Steps = 10;
+
+    /// <summary>
+    /// Quality is proven by the learning and pipeline tests; here a run must promote whenever the candidate is at least as
+    /// good as the champion, so tests see what promotion does through the API.
+    /// </summary>
+    public static readonly PromotionPolicy Lenient = PromotionPolicy.Default with
+    {
+        MinImprovement = -1, MaxPValue = 1.01, MaxClassRegression = 1, MinGainOverScratch = -1,
+        FirstModelMustBeatLinearProbe = false, MinTestExamplesPerClass = 0, RetentionFloor = 0,
+    };
+
+    private static readonly Lazy<Task<FashionMnistTargetBatches>> Batches = new(() => FashionMnistTargetBatches.LoadAsync(CancellationToken.None));
+
+    private ServeTestHost(string storeDirectory, WebApplication app, string apiKey)
     {
         StoreDirectory = storeDirectory;
-        Steps = steps;
         App = app;
-        Components = components;
-        Client = client;
-        Registry = registry;
         ApiKey = apiKey;
         BaseAddress = new Uri(ServeHost.BoundAddresses(app).Single());
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         Http.DefaultRequestHeaders.Add(ApiKeyAuthentication.HeaderName, apiKey);
-        Anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         Anonymous.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
     public string StoreDirectory { get; }
 
-    public SmallPipelineSteps Steps { get; }
-
     public WebApplication App { get; }
-
-    public ServeComponents Components { get; }
-
-    public OrchestrationClient Client { get; }
-
-    public ModelRegistry Registry { get; }
 
     public string ApiKey { get; }
 
@@ -53,64 +60,66 @@ public sealed class ServeTestHost : IAsyncDisposable
     /// <summary>Sends no key and follows no redirects.</summary>
     public HttpClient Anonymous { get; }
 
-    public IObjectStore Store => Components.Store;
+    public IObjectStore Store => App.Services.GetRequiredService<IObjectStore>();
 
-    public static async Task<ServeTestHost> StartAsync(
-        string storeDirectory,
-        SmallPipelineSteps? steps = null,
-        int maxConcurrentRuns = 2,
-        DataArrivalTriggerOptions? trigger = null)
+    public OrchestrationClient Client => App.Services.GetRequiredService<OrchestrationClient>();
+
+    public ModelRegistry Registry => App.Services.GetRequiredService<ModelRegistry>();
+
+    public IAdaptationService Service => App.Services.GetRequiredService<IAdaptationService>();
+
+    public RunScheduler Scheduler => App.Services.GetRequiredService<RunScheduler>();
+
+    /// <param name="storeDirectory">The store's folder.</param>
+    /// <param name="maxConcurrentRuns">Scheduler slots.</param>
+    /// <param name="rescan">How often the trigger rescans; API tests leave it long, so only submissions start runs.</param>
+    /// <param name="watch">Whether the trigger watches the filesystem.</param>
+    public static async Task<ServeTestHost> StartAsync(string storeDirectory, int maxConcurrentRuns = 2, TimeSpan? rescan = null, bool watch = false)
     {
-        var store = new FileSystemObjectStore(storeDirectory);
-        var client = new OrchestrationClient(store);
-        var registry = new ModelRegistry(store);
-        steps ??= new SmallPipelineSteps(store, registry);
-        var runner = new LocalOrchestrationRunner(store, steps.CreateExecutor(), new LocalRunnerOptions { PollInterval = TimeSpan.FromMilliseconds(20) });
-        var scheduler = new RunScheduler(
-            (id, ct) => runner.RunAsync(new SmallAdaptOrchestrator(), id, ct),
-            new RunSchedulerOptions { MaxConcurrentRuns = maxConcurrentRuns, ConflictRetryDelay = TimeSpan.FromMilliseconds(100) });
-        var service = new SmallAdaptationService(client, registry, scheduler);
-        var arrivals = new DataArrivalTrigger(store, service, trigger ?? new DataArrivalTriggerOptions { RescanInterval = TimeSpan.FromMilliseconds(500), SettleDelay = TimeSpan.FromMilliseconds(50) });
-        var components = new ServeComponents(store, service, scheduler, arrivals);
-        var options = new ServeOptions(Urls: "http://127.0.0.1:0", StoreDirectory: storeDirectory, MaxConcurrentRuns: maxConcurrentRuns);
-        var (key, _) = ApiKeyFile.LoadOrCreate(options.ResolvedApiKeyFile);
-        var app = ServeHost.Build(options, components, key, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Store:Root"] = storeDirectory,
+            ["Scheduler:MaxConcurrentRuns"] = maxConcurrentRuns.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Scheduler:ConflictRetryDelay"] = "00:00:00.100",
+            ["Trigger:RescanInterval"] = (rescan ?? TimeSpan.FromHours(1)).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            ["Trigger:SettleDelay"] = "00:00:00.050",
+            ["Trigger:WatchFileSystem"] = watch ? "true" : "false",
+            ["Runner:PollInterval"] = "00:00:00.050",
+        };
+        var options = new ServeOptions("http://127.0.0.1:0", null, settings);
+        var builder = ServeHost.CreateBuilder(options, Environment.GetEnvironmentVariable("TF_TEST_LOG") == "1" ? LogLevel.Information : LogLevel.Warning);
+        var (key, _) = ApiKeyFile.LoadOrCreate(options.ResolvedApiKeyFile(storeDirectory));
+        var app = ServeHost.Build(builder, key);
         await app.StartAsync();
-        return new ServeTestHost(storeDirectory, steps, app, components, client, registry, key);
+        return new ServeTestHost(storeDirectory, app, key);
     }
 
-    /// <summary>Writes <paramref name="files"/> data files into a batch, then (when asked) its <c>_READY</c> marker.</summary>
-    public Task WriteBatchAsync(string project, string batch, int files, bool ready = true) => WriteBatchAsync(Store, project, batch, files, ready);
+    /// <summary>Delivers real images (Fashion-MNIST classes 5–9) as a batch of <paramref name="project"/>, with its <c>_READY</c> marker.</summary>
+    public Task DeliverAsync(string project, string batch, int perClass = 10, int offset = 0, int holdoutPerClass = 4) => DeliverAsync(StoreDirectory, project, batch, perClass, offset, holdoutPerClass);
 
-    public static async Task WriteBatchAsync(IObjectStore store, string project, string batch, int files, bool ready = true)
-    {
-        for (var i = 0; i < files; i++)
-        {
-            await store.WriteAsync($"{ArrivalKeys.DatasetsRoot}{project}/{batch}/item-{i:D3}.txt", "label,pixels\n"u8.ToArray());
-        }
+    public static async Task DeliverAsync(string storeDirectory, string project, string batch, int perClass = 10, int offset = 0, int holdoutPerClass = 4) =>
+        await (await Batches.Value).DeliverAsync(storeDirectory, project, batch, perClass, offset, CancellationToken.None, holdoutPerClass);
 
-        if (ready)
-        {
-            await store.WriteAsync(ArrivalKeys.Marker(project, batch), ReadOnlyMemory<byte>.Empty);
-        }
-    }
+    /// <summary>Stores the project's defaults: a small budget and the lenient policy (or <paramref name="policy"/>).</summary>
+    public Task SettleProjectAsync(string project, PromotionPolicy? policy = null, string strategy = "fine-tune") =>
+        Store.WriteJsonAsync(ProjectSettings.KeyOf(project), new ProjectSettings(strategy, Steps, Policy: policy ?? Lenient), WriteCondition.Always);
 
     /// <summary>Polls the store until the run ends.</summary>
     public Task<RunRecord> WaitForRunAsync(string runId, TimeSpan? timeout = null) =>
-        Components.Service.WaitForCompletionAsync(runId, timeout ?? TimeSpan.FromSeconds(30));
+        Service.WaitForCompletionAsync(runId, timeout ?? TimeSpan.FromMinutes(3));
 
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the timeout.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? describe = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out waiting until {what}.");
+                Assert.Fail($"Timed out waiting until {what}.{(describe is null ? "" : " Last seen: " + describe())}");
             }
 
-            await Task.Delay(25);
+            await Task.Delay(50);
         }
     }
 
@@ -122,6 +131,5 @@ public sealed class ServeTestHost : IAsyncDisposable
         Anonymous.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        Components.Trigger?.Dispose();
     }
 }

@@ -1,3 +1,5 @@
+using TorchSharp;
+using static TorchSharp.torch;
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Data.Transforms;
 
@@ -176,9 +178,9 @@ public sealed class DataLoaderTests
         {
             using (batch)
             {
-                Assert.Equal([3L, 3, 2, 3], batch.Images.Shape);
-                Assert.Equal([1L, 0, 1], batch.Labels.ToArray<long>());
-                Assert.Equal([1L, -1, 0], batch.ExtraLabels["material"].ToArray<long>());
+                Assert.Equal([3L, 3, 2, 3], batch.Images.shape);
+                Assert.Equal([1L, 0, 1], batch.Labels.data<long>().ToArray());
+                Assert.Equal([1L, -1, 0], batch.ExtraLabels["material"].data<long>().ToArray());
             }
         }
     }
@@ -205,8 +207,8 @@ public sealed class DataLoaderTests
         var labels = new List<long>();
         foreach (var batch in source.Batches(epoch: 2))
         {
-            Assert.Equal(4, batch.Inputs.Dim);
-            labels.AddRange(batch.Targets.ToArray<long>());
+            Assert.Equal(4, batch.Inputs.dim());
+            labels.AddRange(batch.Targets.data<long>().ToArray());
         }
 
         Assert.Equal(10, source.Count);

@@ -1,6 +1,7 @@
 using TransferFunctions.Learning.Data;
-using TransferFunctions.Torch;
-using TransferFunctions.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+using TransferFunctions.Learning.Engine;
 
 namespace TransferFunctions.Learning.Tests.Data;
 
@@ -55,8 +56,8 @@ public sealed class EmbeddingReaderTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("emb.safetensors");
-        using (var features = torch.FromArray(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, 3, 2))
-        using (var labels = torch.FromArray(new[] { 1L, 0L, 1L }, 3))
+        using (var features = torch.tensor(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, new long[] { 3, 2 }))
+        using (var labels = torch.tensor(new[] { 1L, 0L, 1L }))
         {
             Safetensors.Save(path,
                 [new("features", features), new("labels", labels)],
@@ -76,8 +77,8 @@ public sealed class EmbeddingReaderTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("emb.safetensors");
-        using (var features = torch.FromArray(new[] { 1f, 2f }, 2, 1))
-        using (var labels = torch.FromArray(new[] { 0L, 5L }, 2))
+        using (var features = torch.tensor(new[] { 1f, 2f }, new long[] { 2, 1 }))
+        using (var labels = torch.tensor(new[] { 0L, 5L }))
         {
             Safetensors.Save(path, [new("features", features), new("labels", labels)],
                 new Dictionary<string, string> { ["labels"] = "[\"a\",\"b\"]" });
@@ -93,8 +94,8 @@ public sealed class EmbeddingReaderTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("emb.safetensors");
-        using (var features = torch.FromArray(new[] { 1.0, 2.0 }, 2, 1))
-        using (var labels = torch.FromArray(new[] { 0L, 1L }, 2))
+        using (var features = torch.tensor(new[] { 1.0, 2.0 }, new long[] { 2, 1 }))
+        using (var labels = torch.tensor(new[] { 0L, 1L }))
         {
             Safetensors.Save(path, [new("features", features), new("labels", labels)],
                 new Dictionary<string, string> { ["labels"] = "[\"a\",\"b\"]" });

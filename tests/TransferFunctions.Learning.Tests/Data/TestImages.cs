@@ -1,4 +1,6 @@
-using TransferFunctions.Torch;
+using TransferFunctions.Learning.Data;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Tests.Data;
 
@@ -20,7 +22,6 @@ internal static class TestImages
 
     public static byte[] Png(byte[] hwc, int width, int height, int channels)
     {
-        using var tensor = torch.FromArray(hwc, height, width, channels);
-        return Images.EncodePng(tensor);
+        return ImageCodec.EncodePng(hwc, height, width, channels);
     }
 }

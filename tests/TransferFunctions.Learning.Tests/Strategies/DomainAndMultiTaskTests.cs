@@ -1,7 +1,8 @@
 using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Strategies;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Tests.Strategies;
 
@@ -13,7 +14,7 @@ public sealed class DomainAndMultiTaskTests(FashionFixture fixture)
     {
         var spec = fixture.Base.Manifest.Input;
         double m = spec.Mean[0], s = spec.Std[0];
-        return normalized.Mul(0.35).Add((0.35 * m + 0.55 - m) / s).DetachFromDisposeScope();
+        return normalized.mul(0.35).add((0.35 * m + 0.55 - m) / s).DetachFromDisposeScope();
     }
 
     [Fact]
@@ -56,8 +57,8 @@ public sealed class DomainAndMultiTaskTests(FashionFixture fixture)
         using var target = fixture.Target(perClass: 20, validationPerClass: 10);
         Tensor Column(Tensor labels, bool dropSome)
         {
-            var y = labels.ToArray<long>().Select((c, i) => dropSome && i % 3 == 0 ? -1 : isFootwear[c]).ToArray();
-            return torch.FromArray(y, y.Length);
+            var y = labels.data<long>().ToArray().Select((c, i) => dropSome && i % 3 == 0 ? -1 : isFootwear[c]).ToArray();
+            return torch.tensor(y);
         }
         using var trainColumn = Column(target.Data.TrainLabels, true);
         using var validationColumn = Column(target.Data.ValidationLabels!, false);
@@ -72,7 +73,7 @@ public sealed class DomainAndMultiTaskTests(FashionFixture fixture)
         });
 
         var primary = ModelEvaluator.Accuracy(outcome.Model.Model, testX, testY);
-        var footwearTruth = testY.ToArray<long>().Select(c => isFootwear[c]).ToArray();
+        var footwearTruth = testY.data<long>().ToArray().Select(c => isFootwear[c]).ToArray();
         var footwear = MultiTaskStrategy.MaskedAccuracy(ModelEvaluator.Predict(outcome.Model.Model, testX, "footwear").Labels, footwearTruth);
         Assert.True(primary > 0.6, $"primary task accuracy {primary:P1} (5 classes)");
         Assert.True(footwear > 0.85, $"footwear head accuracy {footwear:P1} (2 classes)");
@@ -84,12 +85,12 @@ public sealed class DomainAndMultiTaskTests(FashionFixture fixture)
     [Fact]
     public void Masked_cross_entropy_ignores_missing_labels_and_stays_finite_without_any()
     {
-        using var logits = torch.FromArray(new float[] { 2, 0, 0, 1, 1, 3 }, 3, 2);
-        using var someMissing = torch.FromArray(new long[] { 0, -1, 1 }, 3);
-        using var allMissing = torch.FromArray(new long[] { -1, -1, -1 }, 3);
+        using var logits = torch.tensor(new float[] { 2, 0, 0, 1, 1, 3 }, new long[] { 3, 2 });
+        using var someMissing = torch.tensor(new long[] { 0, -1, 1 });
+        using var allMissing = torch.tensor(new long[] { -1, -1, -1 });
 
-        var loss = FineTuneRecipe.MaskedCrossEntropy(logits, someMissing, 0).Item();
-        var none = FineTuneRecipe.MaskedCrossEntropy(logits, allMissing, 0).Item();
+        var loss = FineTuneRecipe.MaskedCrossEntropy(logits, someMissing, 0).item<float>();
+        var none = FineTuneRecipe.MaskedCrossEntropy(logits, allMissing, 0).item<float>();
 
         // Rows 0 and 2: −log softmax picks; by hand: log(1 + e^-2) and log(1 + e^-2).
         Assert.Equal(Math.Log(1 + Math.Exp(-2)), loss, 5);

@@ -2,7 +2,8 @@ using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Pretraining;
 using TransferFunctions.Learning.Strategies;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Tests.Strategies;
 
@@ -25,7 +26,7 @@ public sealed class FashionFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        torch.SetNumThreads(Math.Min(2, Environment.ProcessorCount));
+        torch.set_num_threads(Math.Min(2, Environment.ProcessorCount));
         Train = await FashionMnist.LoadAsync(train: true);
         Test = await FashionMnist.LoadAsync(train: false);
         if (ShippedBase() is { } shipped)

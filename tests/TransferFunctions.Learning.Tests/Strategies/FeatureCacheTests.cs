@@ -1,6 +1,7 @@
 using TransferFunctions.Learning.Strategies;
 using TransferFunctions.Learning.Tests.Data;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Tests.Strategies;
 
@@ -48,7 +49,7 @@ public sealed class FeatureCacheTests(FashionFixture fixture)
     {
         using var dir = new TempDirectory();
         var cache = new FileSystemFeatureCache(dir.Path);
-        using var t = torch.Zeros([1, 2]);
+        using var t = torch.zeros(1, 2);
         var e = Assert.Throws<ArgumentException>(() => cache.Store(new FeatureCacheKey("../escape", "abc"), new Dictionary<string, Tensor> { ["train"] = t }));
         Assert.Contains("../escape", e.Message);
     }

@@ -2,7 +2,8 @@ using TransferFunctions.Learning.Analysis;
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Strategies;
-using TransferFunctions.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TransferFunctions.Learning.Tests.Strategies;
 
@@ -48,7 +49,7 @@ public sealed class TransferComparisonTests(FashionFixture fixture)
     public void LogME_ranks_the_pretrained_backbone_above_a_random_one_on_the_same_data()
     {
         using var target = fixture.Target(perClass: 100, validationPerClass: 0);
-        torch.ManualSeed(5);
+        torch.manual_seed(5);
         using var random = new ResNet(fixture.Base.Model.Spec, 5);
 
         var pretrained = TransferAnalysis.Transferability(fixture.Base.Model, target.Data.TrainInputs, target.Data.TrainLabels, 5);
@@ -84,8 +85,8 @@ public sealed class TransferComparisonTests(FashionFixture fixture)
         using var sy = source.Labels;
         using var target = fixture.Target(perClass: 60, validationPerClass: 0);
 
-        var within = TransferAnalysis.DomainDistance(fixture.Base.Model, sx.Slice(0, 0, 300), sx.Slice(0, 300, 600));
-        var across = TransferAnalysis.DomainDistance(fixture.Base.Model, sx.Slice(0, 0, 300), target.Data.TrainInputs);
+        var within = TransferAnalysis.DomainDistance(fixture.Base.Model, sx.slice(0, 0, 300, 1), sx.slice(0, 300, 600, 1));
+        var across = TransferAnalysis.DomainDistance(fixture.Base.Model, sx.slice(0, 0, 300, 1), target.Data.TrainInputs);
 
         Assert.True(across.SquaredMmd > within.SquaredMmd * 3, $"MMD² source↔target {across.SquaredMmd:G4} vs source↔source {within.SquaredMmd:G4}");
     }

@@ -230,7 +230,7 @@ public sealed class LocalOrchestrationRunnerTests : IDisposable
         Assert.Equal(RunStatus.Canceled, pending.Status);
         var afterRun = await Runner(new InProcessStepExecutor()).RunAsync(new ApprovalOrchestrator(), "pending", Ct);
         Assert.Equal(RunStatus.Canceled, afterRun.Status);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _client.RaiseEventAsync("waiting", "approval", 1, Ct));
+        await Assert.ThrowsAsync<TransferFunctions.Pipeline.Api.ConflictException>(() => _client.RaiseEventAsync("waiting", "approval", 1, Ct));
     }
 
     [Fact]

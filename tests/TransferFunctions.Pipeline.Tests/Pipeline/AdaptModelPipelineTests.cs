@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Promotion;
 using TransferFunctions.Pipeline.Registry;
@@ -18,10 +19,14 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     private static CancellationToken Ct => CancellationToken.None;
     private readonly TemporaryFolder _folder = new();
 
-    private (FileSystemObjectStore Store, PipelineSteps Steps) Create()
+    private readonly List<ServiceProvider> _providers = [];
+
+    /// <summary>The service and steps as the hosts' composition root builds them over the test's store.</summary>
+    private (AdaptationService Service, PipelineSteps Steps) Create(Func<IServiceProvider, IStepExecutor>? executor = null)
     {
-        var store = new FileSystemObjectStore(_folder.Path);
-        return (store, new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(_folder.Path, ".tfstore-work") }));
+        var provider = CoreServices.Build(_folder.Path, executor);
+        _providers.Add(provider);
+        return (provider.GetRequiredService<AdaptationService>(), provider.GetRequiredService<PipelineSteps>());
     }
 
     private static AdaptationRequest Request(string batch, int steps = Steps) => new(Project, batch, "fine-tune", Steps: steps);
@@ -36,14 +41,16 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     /// Learning quality is proven in the learning tests; here the quality rules are relaxed so the run
     /// must promote, and the test checks what promotion does: version, champion, card, report.
     /// </summary>
-    private static readonly PromotionPolicy Lenient = PromotionPolicy.Default with { MinGainOverScratch = -1, FirstModelMustBeatLinearProbe = false };
+    private static readonly PromotionPolicy Lenient = PromotionPolicy.Default with
+    {
+        MinGainOverScratch = -1, FirstModelMustBeatLinearProbe = false, MinTestExamplesPerClass = 0, RetentionFloor = 0,
+    };
 
     [Fact]
     public async Task First_batch_promotes_a_first_model_with_lineage_and_a_report()
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 40);
-        var (store, steps) = Create();
-        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+        var (service, steps) = Create();
 
         var created = await service.SubmitAsync(Request("b1", ReplaySteps) with { Policy = Lenient }, "run-1", Ct);
         var run = await service.RunAsync(created.InstanceId, Ct);
@@ -54,7 +61,9 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal(1, result.Version);
         var scratchRule = Assert.Single(result.Decision!.Verdicts, v => v.Rule == "beats-scratch");
         Assert.Equal(result.CandidateAccuracy!.Value - scratchRule.Numbers["scratch_accuracy"], scratchRule.Numbers["gain"], 9);
-        Assert.Equal(StepNames.All.Order(StringComparer.Ordinal), run.Steps.Select(s => s.Name).Order(StringComparer.Ordinal));
+        // The lenient policy does not ask for the probe baseline, so its step does not run.
+        Assert.Equal(StepNames.All.Where(s => s != StepNames.ProbeBaseline).Order(StringComparer.Ordinal), run.Steps.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, ".tfstore-work", "run-1")), "the batches' local copy outlived the run");
 
         var champion = await steps.Registry.GetChampionAsync(Project, Ct);
         Assert.Equal(1, champion!.Value.Version);
@@ -77,8 +86,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     /// <summary>Runs <paramref name="request"/> in process on a fresh store over the delivered batches; returns its result, the steps and the run's prepared tensors (when validation stored them).</summary>
     private async Task<(AdaptationResult Result, PipelineSteps Steps, PreparedTensors? Prepared)> RunToEndAsync(AdaptationRequest request, string runId)
     {
-        var (store, steps) = Create();
-        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
+        var (service, steps) = Create();
         await service.SubmitAsync(request, runId, Ct);
         var result = Result(await service.RunAsync(runId, Ct));
         var prepared = Path.Combine(_folder.Path, "runs", runId, "prepared", "dataset.safetensors");
@@ -103,8 +111,8 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         using var package = await steps.Bases.LoadVersionAsync(Project, 1, Ct);
         Assert.Equal(["no", "yes"], prepared!.Columns["footwear"]);
         // Both batches' examples carry the column: the merged data has no missing values.
-        Assert.Equal(0, prepared.Targets("train", "footwear").Lt(0).Sum().ItemLong());
-        var truth = prepared.Targets("test", "footwear").ToArray<long>();
+        Assert.Equal(0, prepared.Targets("train", "footwear").lt(0).sum().item<long>());
+        var truth = prepared.Targets("test", "footwear").data<long>().ToArray();
         var predicted = TransferFunctions.Learning.Evaluation.ModelEvaluator.Predict(package.Model, prepared.Inputs("test"), head: "footwear").Labels;
         var accuracy = truth.Zip(predicted, (t, p) => t == p ? 1.0 : 0.0).Average();
         Assert.True(accuracy > 0.8, $"footwear head accuracy {accuracy:P1} on {truth.Length} test images (majority class 60%)");
@@ -122,7 +130,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal("domain-adapt", card.Strategy);
         Assert.Matches("^[0-9a-f]{64}$", card.UnlabeledDatasetDigest!);
         Assert.NotEqual(card.DatasetDigest, card.UnlabeledDatasetDigest);
-        Assert.Equal(60, prepared!.Unlabeled!.Size(0));
+        Assert.Equal(60, prepared!.Unlabeled!.size(0));
         // The unlabeled folder is not a class.
         Assert.DoesNotContain("_unlabeled", prepared.Labels);
         Assert.Equal(5, prepared.Labels.Count);
@@ -164,15 +172,16 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     public async Task Replay_after_a_crash_at_every_step_reaches_the_same_result_without_duplicate_versions()
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20);
-        var (store, steps) = Create();
+        var (clean, steps) = Create();
         // The uninterrupted reference run uses the same data under another project name.
         CopyProject(Project, "clean");
-        var clean = new AdaptationService(store, steps.CreateInProcessExecutor());
         await clean.SubmitAsync(Request("b1", ReplaySteps) with { Project = "clean" }, "clean-run", Ct);
         var reference = Result(await clean.RunAsync("clean-run", Ct));
 
-        var executor = new KillAfterCompletion(steps.CreateInProcessExecutor());
-        await new AdaptationService(store, executor).SubmitAsync(Request("b1", ReplaySteps), "crashy", Ct);
+        KillAfterCompletion? executor = null;
+        var (crashy, _) = Create(sp => executor = new KillAfterCompletion(sp.GetRequiredService<PipelineSteps>().CreateInProcessExecutor()));
+        await crashy.SubmitAsync(Request("b1", ReplaySteps), "crashy", Ct);
+        Assert.NotNull(executor);
         var crashes = 0;
         RunRecord? final = null;
         while (final is null)
@@ -180,10 +189,10 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
             using var stop = new CancellationTokenSource();
             // Kill the process the moment a step finishes, before its result is journaled; after a restart
             // that step runs again, so let it complete and kill at the one after.
-            executor.Arm(stop, executor.Completions + (crashes == 0 ? 1 : 2));
+            executor!.Arm(stop, executor.Completions + (crashes == 0 ? 1 : 2));
             try
             {
-                final = await new AdaptationService(store, executor).RunAsync("crashy", stop.Token);
+                final = await crashy.RunAsync("crashy", stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -204,7 +213,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     public async Task Bad_batch_ends_its_run_with_a_specific_reason_and_changes_nothing_else()
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20);
-        var (store, steps) = Create();
+        var (service, steps) = Create();
         // An existing champion: the base package registered as v1 of the project.
         using (var basePackage = await steps.Bases.LoadAsync(PipelineOptions.EmbeddedBase, Ct))
         {
@@ -217,7 +226,6 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(bad, "broken.png"), new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3 }, Ct);
         await File.WriteAllTextAsync(Path.Combine(_folder.Path, "datasets", Project, "b2", "_READY"), "", Ct);
         var filesBefore = Directory.GetFiles(Path.Combine(_folder.Path, "datasets"), "*", SearchOption.AllDirectories).Length;
-        var service = new AdaptationService(store, steps.CreateInProcessExecutor());
 
         await service.SubmitAsync(Request("b2"), "bad-run", Ct);
         var run = await service.RunAsync("bad-run", Ct);
@@ -264,5 +272,9 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         }
     }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        foreach (var provider in _providers) provider.Dispose();
+        _folder.Dispose();
+    }
 }

@@ -29,7 +29,7 @@ public sealed class PromotionJudgeTests
         var decision = PromotionJudge.Decide(PromotionPolicy.Default, evidence);
 
         Assert.True(decision.Promote, decision.Summary);
-        Assert.Equal(new[] { PromotionJudge.BeatsScratch, PromotionJudge.BeatsLinearProbe }, decision.Verdicts.Select(v => v.Rule));
+        Assert.Equal(new[] { PromotionJudge.BeatsScratch, PromotionJudge.BeatsLinearProbe, PromotionJudge.MinTestSize }, decision.Verdicts.Select(v => v.Rule));
         Assert.False(decision.NegativeTransfer);
         Assert.Equal(0.95, decision.Verdicts[0].Numbers["candidate_accuracy"], 6);
         Assert.Equal(0.85, decision.Verdicts[0].Numbers["scratch_accuracy"], 6);
@@ -125,18 +125,93 @@ public sealed class PromotionJudgeTests
     }
 
     [Fact]
-    public void Retention_below_the_floor_is_rejected_and_unmeasurable_retention_is_skipped()
+    public void Retention_below_the_floor_is_rejected_and_unmeasurable_retention_fails_closed_unless_the_policy_skips_it()
     {
         var policy = PromotionPolicy.Default with { RetentionFloor = 0.9 };
         var forgetful = new EvaluationEvidence(Model("candidate", Range(0, 10)), null, Model("scratch", Range(0, 40)), Model("probe", Range(0, 30)), 0.95, 0.80);
         var unmeasured = forgetful with { SourceAccuracyBefore = null, SourceAccuracyAfter = null };
 
         var rejected = PromotionJudge.Decide(policy, forgetful);
-        var promoted = PromotionJudge.Decide(policy, unmeasured);
+        var closed = PromotionJudge.Decide(policy, unmeasured);
+        var skipped = PromotionJudge.Decide(policy with { SkipUnmeasurableRetention = true }, unmeasured);
 
         var verdict = rejected.Verdicts.Single(v => v.Rule == PromotionJudge.Retention);
         Assert.False(verdict.Passed);
         Assert.Equal(0.80 / 0.95, verdict.Numbers["retained"], 6);
-        Assert.True(promoted.Promote, promoted.Summary);
+        Assert.False(closed.Promote, closed.Summary);
+        Assert.Contains("fails closed", closed.Verdicts.Single(v => v.Rule == PromotionJudge.Retention).Detail);
+        Assert.True(skipped.Promote, skipped.Summary);
+    }
+
+    [Fact]
+    public void Retention_floor_is_on_by_default_when_the_base_names_its_source_data()
+    {
+        var named = new EvaluationEvidence(Model("candidate", Range(0, 10)), null, Model("scratch", Range(0, 40)), Model("probe", Range(0, 30)), 0.95, 0.50, SourceDataNamed: true);
+        var unnamed = named with { SourceDataNamed = false };
+
+        var withFloor = PromotionJudge.Decide(PromotionPolicy.Default, named);
+        var withoutFloor = PromotionJudge.Decide(PromotionPolicy.Default, unnamed);
+
+        var verdict = withFloor.Verdicts.Single(v => v.Rule == PromotionJudge.Retention);
+        Assert.False(verdict.Passed);
+        Assert.Equal(PromotionPolicy.DefaultRetentionFloor, verdict.Numbers["floor"], 6);
+        Assert.DoesNotContain(withoutFloor.Verdicts, v => v.Rule == PromotionJudge.Retention);
+    }
+
+    [Fact]
+    public void A_class_with_too_few_test_examples_blocks_promotion()
+    {
+        // 10 test examples over 5 classes: 2 per class.
+        var evidence = new EvaluationEvidence(Model("candidate", Range(0, 1)), null, Model("scratch", Range(0, 5)), Model("probe", Range(0, 4)), null, null);
+        var small = evidence with
+        {
+            Candidate = Small(evidence.Candidate), Scratch = Small(evidence.Scratch), LinearProbe = Small(evidence.LinearProbe!),
+        };
+
+        var decision = PromotionJudge.Decide(PromotionPolicy.Default, small);
+
+        var verdict = Assert.Single(decision.Failed);
+        Assert.Equal(PromotionJudge.MinTestSize, verdict.Rule);
+        Assert.Equal(2, verdict.Numbers["smallest_class_support"]);
+        Assert.True(PromotionJudge.Decide(PromotionPolicy.Default with { MinTestExamplesPerClass = 2 }, small).Promote);
+    }
+
+    [Fact]
+    public void The_optional_lower_bound_rule_gates_on_the_bootstrap_interval_and_scratch_significance_is_reported_not_gated()
+    {
+        var evidence = new EvaluationEvidence(Model("candidate", Range(0, 10)), null, Model("scratch", Range(0, 12)), Model("probe", Range(0, 30)), null, null);
+        var interval = new BootstrapIntervalSummary(0.95, 0.90, 0.99, 0.95);
+        var withInterval = evidence with { Candidate = evidence.Candidate with { AccuracyInterval = interval } };
+
+        var strict = PromotionJudge.Decide(PromotionPolicy.Default with { MinAccuracyLowerBound = 0.92 }, withInterval);
+        var loose = PromotionJudge.Decide(PromotionPolicy.Default with { MinAccuracyLowerBound = 0.85 }, withInterval);
+
+        Assert.Equal(PromotionJudge.AccuracyLowerBound, Assert.Single(strict.Failed).Rule);
+        Assert.True(loose.Promote, loose.Summary);
+        var scratch = Assert.Single(loose.Reported!, v => v.Rule == PromotionJudge.SignificantVsScratch);
+        Assert.DoesNotContain(loose.Verdicts, v => v.Rule == PromotionJudge.SignificantVsScratch);
+        Assert.True(scratch.Numbers["p_value"] > 0.05, "2 discordant pairs cannot be significant");
+    }
+
+    private static ModelEvaluation Small(ModelEvaluation model)
+    {
+        var keep = Enumerable.Range(0, 10).ToArray();
+        var truth = keep.Select(i => i % 5).ToArray();
+        var predicted = keep.Select(i => model.Correct[i] ? i % 5 : (i + 1) % 5).ToArray();
+        var labels = Enumerable.Range(0, 5).Select(i => $"c{i}").ToArray();
+        return new ModelEvaluation(model.Model, TransferFunctions.Learning.Metrics.ClassificationMetrics.Compute(truth, predicted, labels), keep.Select(i => model.Correct[i]).ToArray());
+    }
+
+    [Fact]
+    public void A_p_value_bound_of_one_turns_the_significance_rule_off()
+    {
+        // Candidate and champion each right where the other is wrong, as often: no significance, no direction.
+        var evidence = new EvaluationEvidence(Model("candidate", Range(0, 10)), Model("champion", Range(10, 10)), Model("scratch", Range(0, 40)), null, null, null);
+
+        var strict = PromotionJudge.Decide(PromotionPolicy.Default with { MinImprovement = 0 }, evidence);
+        var off = PromotionJudge.Decide(PromotionPolicy.Default with { MinImprovement = 0, MaxPValue = 1 }, evidence);
+
+        Assert.Contains(strict.Failed, v => v.Rule == PromotionJudge.Significant);
+        Assert.True(off.Promote, off.Summary);
     }
 }

@@ -179,7 +179,7 @@ public sealed class ModelRegistryTests : IDisposable
 
         var toTwo = await _registry.RollbackAsync("fashion", null, "v3 misclassifies sandals", Ct);
         var toOne = await _registry.RollbackAsync("fashion", null, "v2 too", Ct);
-        var exhausted = await Assert.ThrowsAsync<InvalidOperationException>(() => _registry.RollbackAsync("fashion", null, "again", Ct));
+        var exhausted = await Assert.ThrowsAsync<TransferFunctions.Pipeline.Api.ConflictException>(() => _registry.RollbackAsync("fashion", null, "again", Ct));
         var toThree = await _registry.RollbackAsync("fashion", 3, "sandals fixed upstream", Ct);
 
         Assert.Equal(2, toTwo.Current!.Value.Version);
@@ -190,7 +190,7 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Contains("no previous champion", exhausted.Message, StringComparison.Ordinal);
         Assert.Equal(3, toThree.Current!.Value.Version);
         Assert.Equal([1], toThree.Current.Value.History.Select(h => h.Version));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _registry.RollbackAsync("other", null, "none", Ct));
+        await Assert.ThrowsAsync<TransferFunctions.Pipeline.Api.ConflictException>(() => _registry.RollbackAsync("other", null, "none", Ct));
     }
 
     private async Task RegisterVersionsAsync(string name, int count)

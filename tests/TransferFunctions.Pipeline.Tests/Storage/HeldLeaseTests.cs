@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Service;
@@ -13,7 +14,11 @@ public sealed class HeldLeaseTests : IDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private readonly TemporaryFolder _folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        foreach (var provider in _providers) provider.Dispose();
+        _folder.Dispose();
+    }
 
     private FileSystemObjectStore NewProcess() => new(_folder.Path);
 
@@ -84,13 +89,23 @@ public sealed class HeldLeaseTests : IDisposable
         }
     }
 
+    /// <summary>One process's pipeline: its own store instance over the shared folder, composed as the hosts compose it.</summary>
+    private AdaptationService Process(IStepExecutor executor, LocalRunnerOptions options)
+    {
+        var provider = CoreServices.Build(_folder.Path, _ => executor, configure: services => services.AddSingleton(options));
+        _providers.Add(provider);
+        return provider.GetRequiredService<AdaptationService>();
+    }
+
+    private readonly List<ServiceProvider> _providers = [];
+
     [Fact]
     public async Task Runs_of_one_project_in_two_processes_execute_one_after_another_and_other_projects_do_not_wait()
     {
         var options = new LocalRunnerOptions { LeaseDuration = TimeSpan.FromSeconds(2), PollInterval = Poll };
         var (executorA, executorB) = (new BlockingExecutor(), new BlockingExecutor());
-        var processA = new AdaptationService(NewProcess(), executorA, runnerOptions: options with { Owner = "process A" });
-        var processB = new AdaptationService(NewProcess(), executorB, runnerOptions: options with { Owner = "process B" });
+        var processA = Process(executorA, options with { Owner = "process A" });
+        var processB = Process(executorB, options with { Owner = "process B" });
         await processA.SubmitAsync(new AdaptationRequest("shoes", "b1"), "run-a", Ct);
         await processB.SubmitAsync(new AdaptationRequest("shoes", "b2"), "run-b", Ct);
         await processB.SubmitAsync(new AdaptationRequest("bags", "b1"), "run-other", Ct);
@@ -106,7 +121,7 @@ public sealed class HeldLeaseTests : IDisposable
         Assert.Equal(0, executorB.Calls);
         Assert.Equal("process A run run-a", holder?.Owner);
         var other = new BlockingExecutor();
-        var otherRun = new AdaptationService(NewProcess(), other, runnerOptions: options).RunAsync("run-other", stopB.Token);
+        var otherRun = Process(other, options).RunAsync("run-other", stopB.Token);
         await other.Entered.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
         await stopA.CancelAsync();

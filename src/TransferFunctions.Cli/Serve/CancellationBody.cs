@@ -1,4 +1,0 @@
-namespace TransferFunctions.Cli.Serve;
-
-/// <summary>Optional body of <c>POST /api/adaptations/{id}/cancel</c>.</summary>
-public sealed record CancellationBody(string? Reason = null);

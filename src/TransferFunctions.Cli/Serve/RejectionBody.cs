@@ -1,4 +1,0 @@
-namespace TransferFunctions.Cli.Serve;
-
-/// <summary>Optional body of <c>POST /api/adaptations/{id}/reject</c>.</summary>
-public sealed record RejectionBody(string? By = null, string? Reason = null);
