@@ -125,6 +125,15 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
         Assert.Equal(["my-run-1"], listed.EnumerateArray().Select(r => r.GetProperty("instanceId").GetString()));
         Assert.Equal("Completed", listed[0].GetProperty("status").GetString());
 
+        var reports = new ReportHttpFunctions(_app.Store, NullLogger<ReportHttpFunctions>.Instance);
+        var report = (TestHttpResponseData)await reports.GetAsync(TestHttpRequestData.Get("/api/runs/my-run-1/report.html"), "my-run-1", "report.html", Ct);
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", report.Header("Content-Type"));
+        Assert.Equal(ReportHttpFunctions.ReportContentSecurityPolicy, report.Header("Content-Security-Policy"));
+        Assert.Contains("invalid-data", report.Text);
+        AssertProblem((TestHttpResponseData)await reports.GetAsync(TestHttpRequestData.Get("/api/runs/my-run-1/journal"), "my-run-1", "journal", Ct), 404, "Only report files", "/api/runs/my-run-1/journal");
+        AssertProblem((TestHttpResponseData)await reports.GetAsync(TestHttpRequestData.Get("/api/runs/my-run-1/nothing.html"), "my-run-1", "nothing.html", Ct), 404, "Run 'my-run-1' has no file 'nothing.html'", "/api/runs/my-run-1/nothing.html");
+
         var late = (TestHttpResponseData)await _adaptations.ApproveAsync(TestHttpRequestData.Post("/api/adaptations/my-run-1/approve"), "my-run-1", _app.Client, Ct);
         AssertProblem(late, 409, "Run 'my-run-1' is Completed; there is nothing left to approve", "/api/adaptations/my-run-1/approve");
         var cancel = (TestHttpResponseData)await _adaptations.CancelAsync(TestHttpRequestData.Post("/api/adaptations/my-run-1/cancel"), "my-run-1", _app.Client, Ct);
