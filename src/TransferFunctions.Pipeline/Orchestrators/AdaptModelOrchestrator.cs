@@ -39,7 +39,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         var scratch = await scratchTask;
         var probe = await probeTask;
 
-        EvaluationResult evaluation;
+        EvaluationReport evaluation;
         PromotionDecision decision;
         PromotionOutcome? promotion = null;
         var attempt = 0;
@@ -47,7 +47,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         {
             attempt++;
             context.SetCustomStatus(new { step = StepNames.Evaluate, attempt });
-            evaluation = await context.CallStepAsync<EvaluationResult>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch, probe));
+            evaluation = await context.CallStepAsync<EvaluationReport>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch, probe));
             decision = PromotionJudge.Decide(input.Policy, evaluation.Evidence);
 
             if (decision.Promote && input.Policy.RequireApproval)
@@ -85,7 +85,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
     }
 
     private static async Task<AdaptationResult> Finish(IOrchestrationContext context, RunInput input, ValidatedDataset data, string outcome, IReadOnlyList<string> reasons,
-        FeatureReport? features, TrainedModel? candidate, TrainedModel? scratch, EvaluationResult? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
+        FeatureReport? features, TrainedModel? candidate, TrainedModel? scratch, EvaluationReport? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
     {
         context.SetCustomStatus(new { step = StepNames.Report });
         var report = await context.CallStepAsync<string>(StepNames.Report,

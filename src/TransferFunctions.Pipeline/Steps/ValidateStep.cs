@@ -18,7 +18,8 @@ namespace TransferFunctions.Pipeline.Steps;
 /// </summary>
 public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, PipelineOptions options, ModelRegistry? registry = null)
 {
-    public const string ReadyMarker = "_READY";
+    /// <summary>The marker written last into a batch (one definition: the dataset reader's, shared with the arrival trigger).</summary>
+    public const string ReadyMarker = ImageFolderReader.ReadyMarker;
 
     /// <summary>Folder of a batch holding unlabeled target-domain images; reserved, like the marker, so no class can be named so.</summary>
     public const string UnlabeledFolder = ImageFolderReader.UnlabeledFolder;
