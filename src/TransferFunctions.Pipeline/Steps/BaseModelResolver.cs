@@ -4,14 +4,15 @@ using TransferFunctions.Pipeline.Registry;
 namespace TransferFunctions.Pipeline.Steps;
 
 /// <summary>
-/// Turns a base-model reference into a loaded package: "embedded" (the shipped default), a package
-/// directory, or a registry model "name" (its champion) / "name:vN". Loading verifies the weights' digest.
+/// Turns a base-model reference into a loaded package: "embedded" (the shipped default), a shipped base by name
+/// (<see cref="PipelineOptions.ShippedBaseNames"/>), a package directory, or a registry model "name" (its champion) / "name:vN". Loading verifies the weights' digest.
 /// </summary>
 public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions options)
 {
     public async Task<ModelPackage> LoadAsync(string reference, CancellationToken cancellationToken)
     {
         if (reference == PipelineOptions.EmbeddedBase) return ModelPackage.Load(options.EmbeddedBaseDirectory);
+        if (PipelineOptions.ShippedBaseNames.Contains(reference)) return LoadShipped(reference);
         if (Directory.Exists(reference)) return ModelPackage.Load(reference);
         if (reference.Contains('/') || reference.Contains(Path.DirectorySeparatorChar))
             throw new DirectoryNotFoundException($"base model package directory '{reference}' does not exist");
@@ -35,6 +36,14 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
         using var buffer = new MemoryStream();
         await weights.CopyToAsync(buffer, cancellationToken);
         return ModelPackage.FromBytes(manifest, buffer.ToArray(), $"models/{name}/v{version}");
+    }
+
+    private ModelPackage LoadShipped(string name)
+    {
+        var directory = Path.Combine(options.ShippedBasesDirectory, name);
+        if (!File.Exists(Path.Combine(directory, ModelPackage.ManifestFile)))
+            throw new ArgumentException($"base model '{name}' is not installed in {options.ShippedBasesDirectory}: `./tf build` imports it from the restored NuGet package (or run `transfer models import --imagenet-resnet18 -o {directory}`)");
+        return ModelPackage.Load(directory);
     }
 
     private static (string Name, int? Version) Parse(string reference)

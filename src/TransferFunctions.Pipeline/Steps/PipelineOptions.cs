@@ -12,6 +12,15 @@ public sealed record PipelineOptions
     /// <summary>The embedded default base model package (shipped with the application).</summary>
     public string EmbeddedBaseDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "models", "base", "fashion-compact");
 
+    /// <summary>
+    /// Base models usable by name (<c>fashion-compact</c>, <c>imagenet-resnet18</c>): packages in this directory, shipped
+    /// with the application or, for the ImageNet one, imported from the restored NuGet package by <c>./tf build</c>.
+    /// </summary>
+    public string ShippedBasesDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "models", "base");
+
+    /// <summary>Names of the bases under <see cref="ShippedBasesDirectory"/>.</summary>
+    public static readonly IReadOnlySet<string> ShippedBaseNames = new HashSet<string>(StringComparer.Ordinal) { "fashion-compact", "imagenet-resnet18" };
+
     /// <summary>Images above this many pixels are refused before decoding.</summary>
     public long MaxPixels { get; init; } = 4096L * 4096;
 
