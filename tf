@@ -9,7 +9,8 @@ export TF_PYTHON="${TF_PYTHON:-/usr/bin/python3}"
 
 # The engine is TorchSharp (NuGet); apt brings data, the PyTorch peer of the benchmarks and test fixtures, and
 # chromium: the dashboard's browser test (driven by playwright-core from tests/browser, installed by npm below).
-APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy chromium)
+# Fonts: the rendered-letters target of `bench transfer` (one image per letter per font file).
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy chromium fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-urw-base35)
 
 log() { printf '\033[1;34m[tf]\033[0m %s\n' "$*" >&2; }
 
