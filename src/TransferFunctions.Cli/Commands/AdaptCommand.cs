@@ -80,6 +80,9 @@ public static class AdaptCommand
             log.WriteLine($"error: {e.Message}");
             return DataErrors.ExitCode;
         }
+        // A shipped base by name (fashion-compact, imagenet-resnet18) is its package beside the application.
+        if (TransferFunctions.Pipeline.Steps.PipelineOptions.ShippedBaseNames.Contains(request.Base) && !Directory.Exists(request.Base))
+            request = request with { Base = Path.Combine(new TransferFunctions.Pipeline.Steps.PipelineOptions().ShippedBasesDirectory, request.Base) };
         if (!File.Exists(Path.Combine(request.Base, ModelPackage.ManifestFile)))
         {
             log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.ManifestFile} missing); train one with `transfer pretrain`");
