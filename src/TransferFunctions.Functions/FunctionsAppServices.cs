@@ -1,48 +1,43 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using TransferFunctions.Azure.Jobs;
+using TransferFunctions.Azure.Storage;
+using TransferFunctions.Functions.Containers;
 using TransferFunctions.Functions.Projects;
 using TransferFunctions.Functions.Runs;
 using TransferFunctions.Functions.Steps;
-using TransferFunctions.Pipeline.Orchestration;
-using TransferFunctions.Pipeline.Steps;
-using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Pipeline.Hosting;
 
 namespace TransferFunctions.Functions;
 
-/// <summary>The Functions app's composition: store, steps and the step runner from configuration (the contract's sections).</summary>
+/// <summary>The Functions app's composition: the core's one composition root, plus the Durable host's parts.</summary>
 public static class FunctionsAppServices
 {
     /// <summary>
-    /// Registers what the functions need. <c>Store:Kind</c> = <c>filesystem</c> (<c>Store:Root</c>) is built here; an
-    /// <c>azure-blob</c> store comes from the Azure library (register its <see cref="IObjectStore"/> before calling this).
+    /// Registers the core (<see cref="CoreServiceCollectionExtensions.AddTransferFunctionsCore"/>: store by <c>Store:Kind</c>,
+    /// registry, steps, in-process executor), the Azure Blob store and, for <c>Steps:Runner = container-job</c>, the
+    /// Container Apps job launcher from TransferFunctions.Azure, and this app's step runner options (<c>Steps</c>), turn
+    /// queue and Durable adaptation service. A launcher registered before this call (tests) is kept.
     /// </summary>
     public static IServiceCollection AddTransferFunctionsApp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StepRunnerOptions>()
-            .Bind(configuration.GetSection(StepRunnerOptions.Section))
-            .Validate(o => { o.Validate(); return true; });
-        services.TryAddSingleton(sp => StoreFromConfiguration(sp, configuration));
-        services.AddSingleton(sp => new PipelineSteps(sp.GetRequiredService<IObjectStore>(),
-            new PipelineOptions { WorkDirectory = Path.Combine(Path.GetTempPath(), "transferfunctions-work") }));
-        services.AddSingleton<IStepExecutor>(sp => sp.GetRequiredService<PipelineSteps>().CreateInProcessExecutor());
-        services.AddSingleton<ProjectTurns>();
-        services.AddSingleton<DurableAdaptationServices>();
-        return services;
-    }
-
-    private static IObjectStore StoreFromConfiguration(IServiceProvider services, IConfiguration configuration)
-    {
-        var kind = configuration["Store:Kind"] ?? "filesystem";
-        if (kind == "filesystem")
+        // The Azure Blob store when Store:Kind is azure-blob (a no-op otherwise); registered first, so the core's default yields.
+        services.AddAzureBlobStore(configuration);
+        if (configuration[$"{StepRunnerOptions.Section}:{nameof(StepRunnerOptions.Runner)}"] == StepRunnerKinds.ContainerJob)
         {
-            var root = configuration["Store:Root"];
-            if (string.IsNullOrWhiteSpace(root)) throw new OptionsValidationException("Store:Root", typeof(IObjectStore), ["Store:Kind is filesystem but Store:Root is not set."]);
-            return new FileSystemObjectStore(root);
+            // Each step a Container Apps job execution (ContainerApps: section), monitored by RunStepInContainer.
+            services.AddContainerAppsStepLauncher(configuration);
+            services.TryAddSingleton<IStepJobLauncher>(sp => new ContainerAppsStepJobLauncher(sp.GetRequiredService<IContainerStepLauncher>()));
         }
 
-        throw new OptionsValidationException("Store:Kind", typeof(IObjectStore),
-            [$"Store:Kind is '{kind}': this build composes 'filesystem' only; 'azure-blob' is registered by TransferFunctions.Azure (an IObjectStore registered before AddTransferFunctionsApp wins)."]);
+        services.AddTransferFunctionsCore(configuration);
+        services.AddOptions<StepRunnerOptions>()
+            .Bind(configuration.GetSection(StepRunnerOptions.Section))
+            .Validate(o => { o.Validate(); return true; })
+            .ValidateOnStart();
+        services.TryAddSingleton<ProjectTurns>();
+        services.TryAddSingleton<DurableAdaptationServices>();
+        return services;
     }
 }

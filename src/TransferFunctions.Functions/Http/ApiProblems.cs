@@ -1,13 +1,13 @@
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
-using TransferFunctions.Pipeline.Orchestration;
-using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Pipeline.Api;
 
 namespace TransferFunctions.Functions.Http;
 
 /// <summary>
-/// Turns what the pipeline throws into the problem details <c>transfer serve</c> answers with (its <c>ApiErrors</c>):
-/// unknown runs and models 404, bad input 400, state conflicts 409, anything else 500 without internals.
+/// Turns what a function throws into problem details through the shared <see cref="ApiErrorMapping"/> (the one
+/// <c>transfer serve</c> uses): client errors keep their specific message; a server fault is a 500 whose detail is only
+/// a correlation id (the invocation id), logged with the exception.
 /// </summary>
 public static class ApiProblems
 {
@@ -22,19 +22,20 @@ public static class ApiProblems
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            var (status, title) = Classify(ex);
-            if (status >= 500) logger.LogError(ex, "{Method} {Path} failed", request.Method, request.Url.AbsolutePath);
-            var detail = status >= 500 ? "The request failed on the server; the error is logged." : ex.Message;
-            return await ApiResponses.ProblemAsync(request, status, title, detail, cancellationToken);
+            var path = request.Url.AbsolutePath;
+            ApiProblem problem;
+            if (ex is PayloadTooLargeException)
+            {
+                problem = new ApiProblem(ApiErrorMapping.TypeOf(413), "Payload too large", 413, ex.Message, path);
+            }
+            else
+            {
+                var correlationId = request.FunctionContext.InvocationId;
+                problem = ApiErrorMapping.ToProblem(ex, path, correlationId);
+                if (problem.Status >= 500) logger.LogError(ex, "{Method} {Path} failed; correlation id {CorrelationId}", request.Method, path, correlationId);
+            }
+
+            return await ApiResponses.ProblemAsync(request, problem, cancellationToken);
         }
     }
-
-    public static (int Status, string Title) Classify(Exception ex) => ex switch
-    {
-        PayloadTooLargeException => (413, "Payload too large"),
-        BadRequestException or ArgumentException => (400, "Bad request"),
-        KeyNotFoundException => (404, "Not found"),
-        RunConflictException or PreconditionFailedException or InvalidOperationException => (409, "Conflict"),
-        _ => (500, "Internal error"),
-    };
 }

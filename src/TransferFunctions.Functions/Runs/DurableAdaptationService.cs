@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TransferFunctions.Functions.Containers;
 using TransferFunctions.Functions.Orchestration;
 using TransferFunctions.Functions.Projects;
+using TransferFunctions.Pipeline.Api;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Orchestrators;
 using TransferFunctions.Pipeline.Registry;
@@ -23,21 +24,23 @@ public sealed class DurableAdaptationService : IAdaptationService
     private static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
 
     private readonly DurableTaskClient _client;
-    private readonly IObjectStore _store;
+    private readonly AdaptationService _local;
     private readonly ProjectTurns _turns;
     private readonly IStepJobLauncher? _launcher;
     private readonly ILogger _logger;
-    private readonly AdaptationService _models;
 
-    public DurableAdaptationService(DurableTaskClient client, IObjectStore store, ProjectTurns turns, IStepJobLauncher? launcher = null, ILogger<DurableAdaptationService>? logger = null)
+    /// <param name="client">The Durable client of the invocation.</param>
+    /// <param name="local">The core's service: request resolution and the model registry (it runs nothing here).</param>
+    /// <param name="turns">The per-project turn queue (a cancel hands the turn on).</param>
+    /// <param name="launcher">Stops container executions on cancel (the <c>container-job</c> runner).</param>
+    /// <param name="logger">Submission and cancel log.</param>
+    public DurableAdaptationService(DurableTaskClient client, AdaptationService local, ProjectTurns turns, IStepJobLauncher? launcher = null, ILogger<DurableAdaptationService>? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _local = local ?? throw new ArgumentNullException(nameof(local));
         _turns = turns ?? throw new ArgumentNullException(nameof(turns));
         _launcher = launcher;
         _logger = logger ?? NullLogger<DurableAdaptationService>.Instance;
-        // The registry half of the local service (it never runs steps here).
-        _models = new AdaptationService(store, new InProcessStepExecutor());
     }
 
     /// <summary>
@@ -46,7 +49,7 @@ public sealed class DurableAdaptationService : IAdaptationService
     /// </summary>
     public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
     {
-        var input = await AdaptationService.ResolveInputAsync(_store, request, cancellationToken);
+        var input = await _local.ResolveInputAsync(request, cancellationToken);
         var id = runId ?? Guid.NewGuid().ToString("N");
         RunKeys.ValidateInstanceId(id);
         if (await GetRunAsync(id, cancellationToken) is { } existing) return existing;
@@ -127,12 +130,12 @@ public sealed class DurableAdaptationService : IAdaptationService
         }
     }
 
-    public IAsyncEnumerable<string> ListModelsAsync(CancellationToken cancellationToken = default) => _models.ListModelsAsync(cancellationToken);
+    public IAsyncEnumerable<string> ListModelsAsync(CancellationToken cancellationToken = default) => _local.ListModelsAsync(cancellationToken);
 
-    public Task<ModelSummary?> GetModelAsync(string name, CancellationToken cancellationToken = default) => _models.GetModelAsync(name, cancellationToken);
+    public Task<ModelSummary?> GetModelAsync(string name, CancellationToken cancellationToken = default) => _local.GetModelAsync(name, cancellationToken);
 
     public Task<ChampionMoveResult> RollbackAsync(string name, int? version, string reason, CancellationToken cancellationToken = default) =>
-        _models.RollbackAsync(name, version, reason, cancellationToken);
+        _local.RollbackAsync(name, version, reason, cancellationToken);
 
     public async Task<RunRecord> WaitForCompletionAsync(string runId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -149,7 +152,7 @@ public sealed class DurableAdaptationService : IAdaptationService
     private async Task RequireUnfinishedAsync(string runId, string eventName, CancellationToken cancellationToken)
     {
         var run = await GetRunAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
-        if (run.IsTerminal) throw new InvalidOperationException($"Run '{runId}' is {run.Status}; event '{eventName}' can no longer be delivered.");
+        if (run.IsTerminal) throw new ConflictException($"Run '{runId}' is {run.Status}; event '{eventName}' can no longer be delivered.");
     }
 
     private async Task StopContainerStepsAsync(string runId, CancellationToken cancellationToken)

@@ -61,7 +61,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     [InlineData("{\"project\": \"fashion\", \"policy\": {\"minImprovement\": \"lots\"}}", "at field 'policy.minImprovement'")]
     [InlineData("{\"project\": \"Fashion MNIST\"}", "Field 'project' is invalid: project 'Fashion MNIST' is not a valid name")]
     [InlineData("{\"project\": ", "not a valid AdaptationRequest")]
-    [InlineData("{\"project\": \"fashion\", \"strategy\": \"magic\"}", "unknown strategy 'magic'")]
+    [InlineData("{\"project\": \"fashion\", \"strategy\": \"magic\"}", "Field 'strategy' is 'magic'")]
     public async Task A_bad_submission_is_a_400_naming_the_field(string body, string expected)
     {
         var response = await Submit(body);
@@ -73,7 +73,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     [Fact]
     public async Task A_bad_idempotency_key_is_a_400_naming_the_header()
     {
-        var response = await Submit("{\"project\": \"fashion\"}", (AdaptationHttpFunctions.IdempotencyHeader, "../escape"));
+        var response = await Submit("{\"project\": \"fashion\"}", (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "../escape"));
 
         AssertProblem(response, 400, "Header 'Idempotency-Key' is '../escape'", "/api/adaptations");
     }
@@ -105,8 +105,8 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     public async Task Submission_is_accepted_with_its_location_and_the_same_idempotency_key_makes_one_run()
     {
         // No data under datasets/fashion/: the run ends quickly as invalid data, through validate and report.
-        var first = await Submit("{\"project\": \"fashion\", \"batch\": \"b9\"}", (AdaptationHttpFunctions.IdempotencyHeader, "my-run-1"));
-        var second = await Submit("{\"project\": \"fashion\", \"batch\": \"b9\"}", (AdaptationHttpFunctions.IdempotencyHeader, "my-run-1"));
+        var first = await Submit("{\"project\": \"fashion\", \"batch\": \"b9\"}", (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "my-run-1"));
+        var second = await Submit("{\"project\": \"fashion\", \"batch\": \"b9\"}", (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "my-run-1"));
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(ApiResponses.JsonContentType, first.Header("Content-Type"));
@@ -145,7 +145,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     {
         await batches.DeliverAsync(_folder.Path, PipelineScenarios.Project, "b1", perClass: 20);
         var body = JsonSerializer.Serialize(PipelineScenarios.Request(PipelineScenarios.Lenient with { RequireApproval = true }), StoreJson.Options);
-        var submitted = Record(await Submit(body, (AdaptationHttpFunctions.IdempotencyHeader, "approve-me")));
+        var submitted = Record(await Submit(body, (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "approve-me")));
         Assert.Equal("approve-me", submitted.InstanceId);
 
         var waiting = await Eventually.WaitAsync(async () => Record(await GetRun("approve-me")), r => r.Status == RunStatus.WaitingForEvent || r.IsTerminal, "approve-me to wait for approval");

@@ -20,7 +20,10 @@ public static class PipelineScenarios
     private const int TrainingSteps = 30;
 
     /// <summary>Learning quality is proven in the learning tests; these rules let a small run promote so promotion itself is what is tested.</summary>
-    public static readonly PromotionPolicy Lenient = PromotionPolicy.Default with { MinGainOverScratch = -1, FirstModelMustBeatLinearProbe = false };
+    public static readonly PromotionPolicy Lenient = PromotionPolicy.Default with
+    {
+        MinGainOverScratch = -1, FirstModelMustBeatLinearProbe = false, MinTestExamplesPerClass = 0, RetentionFloor = 0,
+    };
 
     public const string FirstPromotion = "first-promotion";
     public const string Rejection = "rejection";
@@ -87,7 +90,8 @@ public static class PipelineScenarios
             {
                 await SeedChampionAsync(engine);
                 // Eight test images cannot make McNemar significant; the point here is the champion moving, not significance.
-                await engine.StartAsync(Request(Lenient with { RequireApproval = true, MaxPValue = 1 }), RunId);
+                // The seeded champion (the base model) knows none of the target classes: the run may add them.
+                await engine.StartAsync(Request(Lenient with { RequireApproval = true, MaxPValue = 1, AllowNewClasses = true }), RunId);
                 await WaitForApprovalWaitAsync(engine);
                 // While the run waits, another actor moves the champion from v1 (what it was evaluated against) to v2.
                 var v2 = await RegisterBaseAsync(engine);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,15 +54,20 @@ public sealed class DurableTestApp : IAsyncDisposable
     public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IStepJobLauncher? launcher = null, IStepExecutor? executor = null,
         Action<DurableTaskRegistry>? more = null)
     {
-        var store = new FileSystemObjectStore(storeRoot);
-        var steps = new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(storeRoot, ".tfstore-work") });
-        var turns = new ProjectTurns(store);
-        var container = new ServiceCollection();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Store:Root"] = storeRoot }).Build();
+        var container = new ServiceCollection().AddLogging();
         if (launcher is not null) container.AddSingleton(launcher);
-        var provider = container.BuildServiceProvider();
-        var services = new DurableAdaptationServices(store, turns, provider, NullLoggerFactory.Instance);
-        var adapt = new AdaptModelFunctions(executor ?? steps.CreateInProcessExecutor(), turns, Options.Create(options ?? new StepRunnerOptions()));
-        var containers = new ContainerStepFunctions(store, provider);
+        if (executor is not null) container.AddSingleton(executor);
+        container.AddSingleton(Options.Create(options ?? new StepRunnerOptions()));
+        // The app's own composition root, as Program.cs calls it.
+        container.AddTransferFunctionsApp(configuration);
+        var provider = container.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var store = provider.GetRequiredService<IObjectStore>();
+        var steps = provider.GetRequiredService<PipelineSteps>();
+        var turns = provider.GetRequiredService<ProjectTurns>();
+        var services = provider.GetRequiredService<DurableAdaptationServices>();
+        var adapt = ActivatorUtilities.CreateInstance<AdaptModelFunctions>(provider);
+        var containers = ActivatorUtilities.CreateInstance<ContainerStepFunctions>(provider);
         var none = CancellationToken.None;
 
         var host = await DurableTaskTestHost.StartAsync(r =>

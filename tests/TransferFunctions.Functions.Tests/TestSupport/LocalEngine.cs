@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Steps;
@@ -15,10 +18,20 @@ public sealed class LocalEngine : IPipelineEngine
 
     public LocalEngine()
     {
-        var store = new FileSystemObjectStore(_folder.Path);
-        Steps = new PipelineSteps(store, new PipelineOptions { WorkDirectory = Path.Combine(_folder.Path, ".tfstore-work") });
-        _service = new AdaptationService(store, Steps.CreateInProcessExecutor(), runnerOptions: new LocalRunnerOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
+        // The core's composition root, as the CLI composes it; the run is executed inline and waits for its events
+        // instead of parking (nothing would wake a parked run here: there is no scheduler).
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Store:Root"] = _folder.Path,
+            ["Runner:PollInterval"] = "00:00:00.050",
+            ["Runner:ParkWhenWaiting"] = "false",
+        }).Build();
+        _provider = new ServiceCollection().AddLogging().AddTransferFunctionsCore(configuration).BuildServiceProvider();
+        Steps = _provider.GetRequiredService<PipelineSteps>();
+        _service = _provider.GetRequiredService<AdaptationService>();
     }
+
+    private readonly ServiceProvider _provider;
 
     public string Name => "local";
     public string StoreRoot => _folder.Path;
@@ -34,9 +47,9 @@ public sealed class LocalEngine : IPipelineEngine
 
     public Task<RunRecord> CompletionAsync(string runId) => _running[runId].WaitAsync(TimeSpan.FromMinutes(10));
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _provider.DisposeAsync();
         _folder.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
