@@ -111,7 +111,7 @@ case "$cmd" in
   demo) setup; build; transfer demo "$@" ;;
   bench)
     setup; build
-    name="${1:?usage: ./tf bench <engine|label-efficiency|pipeline> [options]}"; shift
+    name="${1:?usage: ./tf bench <engine|label-efficiency|pipeline|transfer> [options]}"; shift
     transfer bench "$name" "$@"
     ;;
   run) setup >/dev/null; build; transfer "$@" ;;
