@@ -90,6 +90,13 @@ public static class AdaptCommand
         }
         var report = await DataErrors.ReadAndValidateAsync(request.Data, log, ct);
         if (report is null) return DataErrors.ExitCode;
+        if (report.Dataset.Labels.Count < 2)
+        {
+            // The same code and words as the pipeline's validate step; caught here so no stack trace reaches the user.
+            log.WriteLine($"error [too-few-classes]: a classifier needs at least 2 classes; the data has {report.Dataset.Labels.Count}");
+            log.WriteLine($"{request.Data}: 1 error(s); nothing was trained or written.");
+            return DataErrors.ExitCode;
+        }
         foreach (var c in report.Counts) log.WriteLine($"  {c.Label}: {c.Train} train, {c.Validation} validation, {c.Test} test");
         var tiny = report.Counts.Where(c => c.Test < MinTestExamplesPerClass).ToList();
         string? testWarning = null;

@@ -68,7 +68,9 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         }
 
         var outcome = promotion.Promoted ? "promoted" : promotion.ChampionMoved ? "rejected-champion-kept-moving" : "rejected";
-        var reasons = decision.Verdicts.Select(v => $"{(v.Passed ? "pass" : "FAIL")} {v.Rule}: {v.Detail}").ToList();
+        // The data's warnings (e.g. a class with one example) belong with the decision's reasons, where the API and `runs show` look.
+        var reasons = decision.Verdicts.Select(v => $"{(v.Passed ? "pass" : "FAIL")} {v.Rule}: {v.Detail}")
+            .Concat((data.WarningDetails ?? []).Select(w => $"warning [{w.Code}]: {(w.File is null ? w.Detail : $"{w.File}: {w.Detail}")}")).ToList();
         return await Finish(context, input, data, outcome, reasons, features, candidate, scratch, evaluation, decision, promotion);
     }
 
