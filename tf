@@ -58,12 +58,11 @@ build() {
 # The ImageNet base (imagenet-resnet18) is imported from the NuGet package restore brought (never committed, never
 # downloaded at run time) into models/base/, then copied beside the embedded base in every build output that has one
 # (later builds copy it through the Pipeline project's models/base glob).
-IMAGENET_BASE_SIZE=${IMAGENET_BASE_SIZE:-96}
 imagenet_base() {
   local dir="$ROOT/models/base/imagenet-resnet18"
   if [[ ! -f "$dir/model.json" ]]; then
     log "importing the ImageNet ResNet-18 (Microsoft.ML.DnnImageFeaturizer.ResNet18) into models/base/imagenet-resnet18"
-    transfer models import --imagenet-resnet18 --input-size "$IMAGENET_BASE_SIZE" -o "$dir" >/dev/null
+    transfer models import --imagenet-resnet18 -o "$dir" >/dev/null
   fi
   local out
   for out in "$ROOT"/src/*/bin/Release/net10.0/models/base "$ROOT"/tests/*/bin/Release/net10.0/models/base; do

@@ -18,7 +18,7 @@ public static class ModelsImportCommand
         var name = new Option<string?>("--name") { Description = "the package's name (default: the file's name, or imagenet-resnet18)" };
         var output = new Option<string>("--output", "-o") { Description = "directory to write weights.safetensors and model.json to", Required = true };
         var preprocess = new Option<string?>("--preprocess") { Description = "ONNX preprocessing graph (channel order, mean, scale); default: torchvision's ImageNet normalization" };
-        var size = new Option<int>("--input-size") { Description = "input height and width of the package (a multiple of 32 computes exactly what the graph computes)", DefaultValueFactory = _ => OnnxImportOptions.DefaultInputSize };
+        var size = new Option<int>("--input-size") { Description = $"input height and width of the package (a multiple of 32 computes exactly what the graph computes; default {OnnxImportOptions.DefaultInputSize}, {ImageNetResNet18Source.DefaultInputSize} with --imagenet-resnet18)", DefaultValueFactory = _ => OnnxImportOptions.DefaultInputSize };
         var license = new Option<string?>("--license") { Description = "licence of the weights (required with --onnx, e.g. MIT)" };
         var origin = new Option<string?>("--origin-package") { Description = "package the file came from, as ID@VERSION" };
         var noVerify = new Option<bool>("--no-verify") { Description = "skip the ONNX Runtime parity check" };
@@ -48,7 +48,7 @@ public static class ModelsImportCommand
                 var started = System.Diagnostics.Stopwatch.StartNew();
                 using var package = OnnxImporter.Import(file, new OnnxImportOptions
                 {
-                    Name = packageName, Origin = from, PreprocessingPath = prep, InputSize = parse.GetValue(size), VerifyWithOnnxRuntime = !parse.GetValue(noVerify),
+                    Name = packageName, Origin = from, PreprocessingPath = prep, InputSize = parse.GetValue(imagenet) && (parse.GetResult(size) is null || parse.GetResult(size)!.Implicit) ? ImageNetResNet18Source.DefaultInputSize : parse.GetValue(size), VerifyWithOnnxRuntime = !parse.GetValue(noVerify),
                 });
                 var dir = parse.GetValue(output)!;
                 package.Save(dir);

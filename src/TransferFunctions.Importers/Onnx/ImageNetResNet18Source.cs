@@ -12,6 +12,12 @@ public static class ImageNetResNet18Source
     public const string NetworkFile = "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx";
     public const string PreprocessingFile = "tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx";
 
+    /// <summary>
+    /// The base's input size. Measured (bench transfer, letters A-J, linear probe on 65 labels per letter, 2 shared
+    /// cores): 64 px 96.7% in 40 s, 96 px 97.8% in 180 s, 128 px 97.8% in 288 s; 96 is where accuracy stops rising.
+    /// </summary>
+    public const int DefaultInputSize = 96;
+
     public static OnnxOrigin Origin { get; } = new("MIT", PackageId, PackageVersion, NetworkFile, "Copyright (c) .NET Foundation and Contributors");
 
     /// <summary>The package's folder in the NuGet cache (<c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>).</summary>
