@@ -33,7 +33,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await _host.DeliverAsync("fashion", "b1");
         await _host.SettleProjectAsync("fashion");
         var promoted = await SubmitAsync(new { project = "fashion", batch = "b1" });
-        // A batch name that is markup: it must reach the page as text (its run stops at validation: no such batch).
+        // A batch name that is markup: it must reach the page as text. The batch exists (a named batch must, at
+        // submission) but is not ready, so its run stops at validation.
+        var hostileFolder = Path.Combine(_host.StoreDirectory, "datasets", "fashion", HostileBatch);
+        Directory.CreateDirectory(hostileFolder);
+        await File.WriteAllTextAsync(Path.Combine(hostileFolder, "note.txt"), "arriving");
         var hostile = await SubmitAsync(new { project = "fashion", batch = HostileBatch });
         var done = await _host.WaitForRunAsync(promoted);
         Assert.Equal(RunStatus.Completed, done.Status);
