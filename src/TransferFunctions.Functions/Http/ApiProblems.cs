@@ -1,13 +1,14 @@
+using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
-using TransferFunctions.Pipeline.Orchestration;
-using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Pipeline.Api;
 
 namespace TransferFunctions.Functions.Http;
 
 /// <summary>
-/// Turns what the pipeline throws into the problem details <c>transfer serve</c> answers with (its <c>ApiErrors</c>):
-/// unknown runs and models 404, bad input 400, state conflicts 409, anything else 500 without internals.
+/// Turns what a function throws into problem details through the core's <see cref="ApiErrorMapping"/>, as
+/// <c>transfer serve</c> does (its <c>ApiErrors</c>): the pipeline's client errors keep their message (400/404/409), a
+/// body over the limit is a 413, anything else a 500 whose body carries only a correlation id, the one in the log entry.
 /// </summary>
 public static class ApiProblems
 {
@@ -16,25 +17,33 @@ public static class ApiProblems
 
     public static async Task<HttpResponseData> HandleAsync(HttpRequestData request, ILogger logger, Func<Task<HttpResponseData>> handler, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(handler);
         try
         {
             return await handler();
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            var (status, title) = Classify(ex);
-            if (status >= 500) logger.LogError(ex, "{Method} {Path} failed", request.Method, request.Url.AbsolutePath);
-            var detail = status >= 500 ? "The request failed on the server; the error is logged." : ex.Message;
-            return await ApiResponses.ProblemAsync(request, status, title, detail, cancellationToken);
+            var path = request.Url.AbsolutePath;
+            ApiProblem problem;
+            if (ex is PayloadTooLargeException)
+            {
+                problem = new ApiProblem(ApiErrorMapping.TypeOf(413), "Payload too large", 413, ex.Message, path);
+            }
+            else
+            {
+                var correlationId = CorrelationId(request);
+                problem = ApiErrorMapping.ToProblem(ex, path, correlationId);
+                if (problem.Status >= 500)
+                    logger.LogError(ex, "{Method} {Path} failed; correlation id {CorrelationId}", request.Method, path, correlationId);
+            }
+
+            return await ApiResponses.ProblemAsync(request, problem, cancellationToken);
         }
     }
 
-    public static (int Status, string Title) Classify(Exception ex) => ex switch
-    {
-        PayloadTooLargeException => (413, "Payload too large"),
-        BadRequestException or ArgumentException => (400, "Bad request"),
-        KeyNotFoundException => (404, "Not found"),
-        RunConflictException or PreconditionFailedException or InvalidOperationException => (409, "Conflict"),
-        _ => (500, "Internal error"),
-    };
+    /// <summary>The trace id when the invocation is traced (Application Insights shows it), else the invocation id.</summary>
+    private static string CorrelationId(HttpRequestData request) =>
+        Activity.Current?.TraceId.ToString() is { Length: > 0 } trace && trace != default(ActivityTraceId).ToString() ? trace : request.FunctionContext.InvocationId;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
+using TransferFunctions.Pipeline.Api;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Storage;
 
@@ -39,18 +40,18 @@ public sealed class ReportHttpFunctions(IObjectStore store, ILogger<ReportHttpFu
             }
             catch (ArgumentException ex)
             {
-                throw new BadRequestException(ex.Message, ex);
+                throw new InvalidRequestException(ex.Message, ex);
             }
 
             var key = RunKeys.Folder(id) + file;
             string? problem = null;
             if (string.IsNullOrEmpty(file) || !ObjectKey.IsValid(key, out problem))
-                throw new BadRequestException($"'{file}' is not a file of run '{id}': {problem ?? "no file named"}.");
+                throw new InvalidRequestException($"'{file}' is not a file of run '{id}': {problem ?? "no file named"}.");
             if (!ContentTypes.TryGetValue(Path.GetExtension(file), out var contentType))
-                throw new KeyNotFoundException($"Only report files ({string.Join(", ", ContentTypes.Keys)}) are served under /runs/{id}/; '{file}' is not one.");
+                throw new NotFoundException($"Only report files ({string.Join(", ", ContentTypes.Keys)}) are served under /runs/{id}/; '{file}' is not one.");
 
             var stored = await store.ReadAsync(key, cancellationToken)
-                ?? throw new KeyNotFoundException($"Run '{id}' has no file '{file}' (no {key} in the store).");
+                ?? throw new NotFoundException($"Run '{id}' has no file '{file}' (no {key} in the store).");
             var response = request.CreateResponse(HttpStatusCode.OK);
             response.Headers.Add("Content-Type", contentType);
             response.Headers.Add("X-Content-Type-Options", "nosniff");

@@ -1,44 +1,29 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Azure.Functions.Worker.Http;
-using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Pipeline.Api;
 
 namespace TransferFunctions.Functions.Http;
 
 /// <summary>
-/// Reads request bodies in the store's JSON dialect, strictly, as <c>transfer serve</c> does: an unknown or mistyped
-/// field is a 400 naming that field, not silently ignored.
+/// Reads a worker request's body, at most <see cref="ApiProblems.MaxRequestBodyBytes"/>, and parses it with the core's
+/// strict <see cref="ApiBodies"/> (what <c>transfer serve</c> parses with): an unknown or mistyped field is a 400 naming it.
 /// </summary>
 public static class RequestBodies
 {
-    private static readonly JsonSerializerOptions Strict = new(StoreJson.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
+    /// <summary>The body as <typeparamref name="T"/>; an empty body is a 400.</summary>
     public static async Task<T> ReadRequiredAsync<T>(HttpRequestData request, CancellationToken cancellationToken) where T : class =>
-        await ReadOptionalAsync<T>(request, cancellationToken)
-        ?? throw new BadRequestException($"The request body is empty; send a JSON object with the fields of {typeof(T).Name}.");
+        ApiBodies.ReadRequired<T>(await ReadLimitedAsync(request, cancellationToken));
 
-    public static async Task<T?> ReadOptionalAsync<T>(HttpRequestData request, CancellationToken cancellationToken) where T : class
-    {
-        var bytes = await ReadLimitedAsync(request.Body, cancellationToken);
-        if (bytes.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<T>(bytes, Strict)
-                ?? throw new BadRequestException($"The request body is JSON null; send a JSON object with the fields of {typeof(T).Name}.");
-        }
-        catch (JsonException ex)
-        {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at field '{ex.Path.TrimStart('$', '.')}'";
-            throw new BadRequestException($"The request body is not a valid {typeof(T).Name}{field}: {FirstSentence(ex.Message)}", ex);
-        }
-    }
+    /// <summary>The body as <typeparamref name="T"/>, or null when the body is empty.</summary>
+    public static async Task<T?> ReadOptionalAsync<T>(HttpRequestData request, CancellationToken cancellationToken) where T : class =>
+        ApiBodies.ReadOptional<T>(await ReadLimitedAsync(request, cancellationToken));
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadLimitedAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             if (buffer.Length + read > ApiProblems.MaxRequestBodyBytes)
                 throw new PayloadTooLargeException($"The request body is larger than {ApiProblems.MaxRequestBodyBytes} bytes; requests are small JSON documents.");
@@ -46,12 +31,5 @@ public static class RequestBodies
         }
 
         return buffer.ToArray();
-    }
-
-    private static string FirstSentence(string message)
-    {
-        // System.Text.Json appends " Path: $.x | LineNumber: … | BytePositionInLine: …", which the field already says.
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 }

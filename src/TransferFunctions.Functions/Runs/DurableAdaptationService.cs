@@ -2,9 +2,11 @@ using System.Runtime.CompilerServices;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TransferFunctions.Azure.Jobs;
 using TransferFunctions.Functions.Containers;
 using TransferFunctions.Functions.Orchestration;
 using TransferFunctions.Functions.Projects;
+using TransferFunctions.Pipeline.Api;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Orchestrators;
 using TransferFunctions.Pipeline.Registry;
@@ -23,21 +25,25 @@ public sealed class DurableAdaptationService : IAdaptationService
     private static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
 
     private readonly DurableTaskClient _client;
-    private readonly IObjectStore _store;
     private readonly ProjectTurns _turns;
-    private readonly IStepJobLauncher? _launcher;
+    private readonly IContainerStepLauncher? _launcher;
     private readonly ILogger _logger;
     private readonly AdaptationService _models;
 
-    public DurableAdaptationService(DurableTaskClient client, IObjectStore store, ProjectTurns turns, IStepJobLauncher? launcher = null, ILogger<DurableAdaptationService>? logger = null)
+    /// <param name="client">The Durable client of the calling function.</param>
+    /// <param name="turns">Per-project run order.</param>
+    /// <param name="core">The core's service, for what is the same on every host: resolving a request into a run input, and the model registry.</param>
+    /// <param name="launcher">Stops a canceled run's container executions (the <c>container-job</c> runner); null with the in-process runner.</param>
+    /// <param name="logger">Logs scheduling and cancellation.</param>
+    public DurableAdaptationService(DurableTaskClient client, ProjectTurns turns, AdaptationService core, IContainerStepLauncher? launcher = null,
+        ILogger<DurableAdaptationService>? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _store = store ?? throw new ArgumentNullException(nameof(store));
         _turns = turns ?? throw new ArgumentNullException(nameof(turns));
         _launcher = launcher;
         _logger = logger ?? NullLogger<DurableAdaptationService>.Instance;
-        // The registry half of the local service (it never runs steps here).
-        _models = new AdaptationService(store, new InProcessStepExecutor());
+        // Resolution and the registry half of the core's service; it never runs steps here.
+        _models = core ?? throw new ArgumentNullException(nameof(core));
     }
 
     /// <summary>
@@ -46,7 +52,7 @@ public sealed class DurableAdaptationService : IAdaptationService
     /// </summary>
     public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
     {
-        var input = await AdaptationService.ResolveInputAsync(_store, request, cancellationToken);
+        var input = await _models.ResolveInputAsync(request, cancellationToken);
         var id = runId ?? Guid.NewGuid().ToString("N");
         RunKeys.ValidateInstanceId(id);
         if (await GetRunAsync(id, cancellationToken) is { } existing) return existing;
@@ -149,7 +155,7 @@ public sealed class DurableAdaptationService : IAdaptationService
     private async Task RequireUnfinishedAsync(string runId, string eventName, CancellationToken cancellationToken)
     {
         var run = await GetRunAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
-        if (run.IsTerminal) throw new InvalidOperationException($"Run '{runId}' is {run.Status}; event '{eventName}' can no longer be delivered.");
+        if (run.IsTerminal) throw new ConflictException($"Run '{runId}' is {run.Status}; event '{eventName}' can no longer be delivered.");
     }
 
     private async Task StopContainerStepsAsync(string runId, CancellationToken cancellationToken)

@@ -25,8 +25,8 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await DurableTestApp.StartAsync(_folder.Path);
-        _adaptations = new AdaptationHttpFunctions(_app.Services, NullLogger<AdaptationHttpFunctions>.Instance);
-        _models = new ModelHttpFunctions(_app.Services, NullLogger<ModelHttpFunctions>.Instance);
+        _adaptations = _app.Create<AdaptationHttpFunctions>();
+        _models = _app.Create<ModelHttpFunctions>();
     }
 
     private async Task<TestHttpResponseData> Submit(string body, params (string, string)[] headers) =>
@@ -125,7 +125,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
         Assert.Equal(["my-run-1"], listed.EnumerateArray().Select(r => r.GetProperty("instanceId").GetString()));
         Assert.Equal("Completed", listed[0].GetProperty("status").GetString());
 
-        var reports = new ReportHttpFunctions(_app.Store, NullLogger<ReportHttpFunctions>.Instance);
+        var reports = _app.Create<ReportHttpFunctions>();
         var report = (TestHttpResponseData)await reports.GetAsync(TestHttpRequestData.Get("/api/runs/my-run-1/report.html"), "my-run-1", "report.html", Ct);
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         Assert.Equal("text/html; charset=utf-8", report.Header("Content-Type"));

@@ -1,4 +1,0 @@
-namespace TransferFunctions.Functions.Http;
-
-/// <summary>The optional body of the route, as <c>transfer serve</c> takes it.</summary>
-public sealed record RollbackBody(int? Version = null, string? Reason = null);
