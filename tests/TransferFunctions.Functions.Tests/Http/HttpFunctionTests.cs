@@ -61,7 +61,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     [InlineData("{\"project\": \"fashion\", \"policy\": {\"minImprovement\": \"lots\"}}", "at field 'policy.minImprovement'")]
     [InlineData("{\"project\": \"Fashion MNIST\"}", "Field 'project' is invalid: project 'Fashion MNIST' is not a valid name")]
     [InlineData("{\"project\": ", "not a valid AdaptationRequest")]
-    [InlineData("{\"project\": \"fashion\", \"strategy\": \"magic\"}", "unknown strategy 'magic'")]
+    [InlineData("{\"project\": \"fashion\", \"strategy\": \"magic\"}", "Field 'strategy' is 'magic': use one of")]
     public async Task A_bad_submission_is_a_400_naming_the_field(string body, string expected)
     {
         var response = await Submit(body);
