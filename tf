@@ -9,7 +9,8 @@ export TF_PYTHON="${TF_PYTHON:-/usr/bin/python3}"
 
 # The engine is TorchSharp (NuGet); apt brings data, the PyTorch peer of the benchmarks and test fixtures, and
 # chromium: the dashboard's browser test (driven by playwright-core from tests/browser, installed by npm below).
-APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy chromium)
+# Fonts: the rendered-letters target of `bench transfer` (one image per letter per font file).
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy chromium fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-urw-base35)
 
 log() { printf '\033[1;34m[tf]\033[0m %s\n' "$*" >&2; }
 
@@ -51,6 +52,23 @@ azurite_tools() {
 # MSBuild's own output goes to stderr: stdout belongs to the command (`./tf run … --json` stays parseable).
 build() {
   dotnet build TransferFunctions.Local.slnf -c Release -nologo -v q -clp:ErrorsOnly "$@" >&2
+  imagenet_base
+}
+
+# The ImageNet base (imagenet-resnet18) is imported from the NuGet package restore brought (never committed, never
+# downloaded at run time) into models/base/, then copied beside the embedded base in every build output that has one
+# (later builds copy it through the Pipeline project's models/base glob).
+imagenet_base() {
+  local dir="$ROOT/models/base/imagenet-resnet18"
+  if [[ ! -f "$dir/model.json" ]]; then
+    log "importing the ImageNet ResNet-18 (Microsoft.ML.DnnImageFeaturizer.ResNet18) into models/base/imagenet-resnet18"
+    transfer models import --imagenet-resnet18 -o "$dir" >/dev/null
+  fi
+  local out
+  for out in "$ROOT"/src/*/bin/Release/net10.0/models/base "$ROOT"/tests/*/bin/Release/net10.0/models/base; do
+    [[ -d "$out/fashion-compact" && ! -f "$out/imagenet-resnet18/model.json" ]] && cp -r "$dir" "$out/"
+  done
+  return 0
 }
 
 transfer() {
@@ -92,7 +110,7 @@ case "$cmd" in
   demo) setup; build; transfer demo "$@" ;;
   bench)
     setup; build
-    name="${1:?usage: ./tf bench <engine|label-efficiency|pipeline> [options]}"; shift
+    name="${1:?usage: ./tf bench <engine|label-efficiency|pipeline|transfer> [options]}"; shift
     transfer bench "$name" "$@"
     ;;
   run) setup >/dev/null; build; transfer "$@" ;;

@@ -19,6 +19,7 @@ public static class Program
             AdaptCommand.Create(),
             EvaluateCommand.Create(),
             ServeCommand.Create(),
+            BatchesCommand.Create(),
         };
         foreach (var c in ApprovalCommands.Create()) root.Subcommands.Add(c);
         try

@@ -80,6 +80,9 @@ public static class AdaptCommand
             log.WriteLine($"error: {e.Message}");
             return DataErrors.ExitCode;
         }
+        // A shipped base by name (fashion-compact, imagenet-resnet18) is its package beside the application.
+        if (TransferFunctions.Pipeline.Steps.PipelineOptions.ShippedBaseNames.Contains(request.Base) && !Directory.Exists(request.Base))
+            request = request with { Base = Path.Combine(new TransferFunctions.Pipeline.Steps.PipelineOptions().ShippedBasesDirectory, request.Base) };
         if (!File.Exists(Path.Combine(request.Base, ModelPackage.ManifestFile)))
         {
             log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.ManifestFile} missing); train one with `transfer pretrain`");
@@ -87,6 +90,13 @@ public static class AdaptCommand
         }
         var report = await DataErrors.ReadAndValidateAsync(request.Data, log, ct);
         if (report is null) return DataErrors.ExitCode;
+        if (report.Dataset.Labels.Count < 2)
+        {
+            // The same code and words as the pipeline's validate step; caught here so no stack trace reaches the user.
+            log.WriteLine($"error [too-few-classes]: a classifier needs at least 2 classes; the data has {report.Dataset.Labels.Count}");
+            log.WriteLine($"{request.Data}: 1 error(s); nothing was trained or written.");
+            return DataErrors.ExitCode;
+        }
         foreach (var c in report.Counts) log.WriteLine($"  {c.Label}: {c.Train} train, {c.Validation} validation, {c.Test} test");
         var tiny = report.Counts.Where(c => c.Test < MinTestExamplesPerClass).ToList();
         string? testWarning = null;

@@ -73,6 +73,6 @@ public static class BenchCommand
             JsonOutput.WriteLastLine(result);
             return 0;
         });
-        return new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency, pipeline };
+        return new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency, pipeline, TransferBenchCommand.Create(threads) };
     }
 }

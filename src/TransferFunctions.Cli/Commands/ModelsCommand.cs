@@ -76,6 +76,6 @@ public static class ModelsCommand
             System.Console.Out.WriteLine($"{parse.GetValue(name)}: champion is now v{result.Current!.Value.Version}");
             return 0;
         });
-        return new Command("models", "Inspect registered models and move their champion.") { list, show, rollback };
+        return new Command("models", "Inspect registered models, move their champion, import base models.") { list, show, rollback, ModelsImportCommand.Create() };
     }
 }

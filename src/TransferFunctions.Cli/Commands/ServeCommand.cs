@@ -32,7 +32,7 @@ public static class ServeCommand
         command.SetAction((parse, ct) =>
         {
             var settings = new Dictionary<string, string?>();
-            if (parse.GetValue(store) is { } s) settings["Store:Root"] = s;
+            if (parse.GetValue(store) is { } s) (settings["Store:Kind"], settings["Store:Root"]) = (StoreOptions.FileSystem, s);
             if (parse.GetValue(maxRuns) is { } m) settings["Scheduler:MaxConcurrentRuns"] = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (parse.GetValue(rescan) is { } r) settings["Trigger:RescanInterval"] = TimeSpan.FromSeconds(r).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
             return RunAsync(new ServeOptions(parse.GetValue(urls)!, parse.GetValue(keyFile), settings), System.Console.Out, ct);

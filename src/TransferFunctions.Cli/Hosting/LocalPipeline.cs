@@ -45,7 +45,12 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory.GetCurrentDirectory() });
         var commandLine = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
-        if (storeRoot is not null) commandLine["Store:Root"] = storeRoot;
+        if (storeRoot is not null)
+        {
+            // `--store DIR` keeps meaning a filesystem store, whatever the configuration's kind.
+            commandLine["Store:Kind"] = StoreOptions.FileSystem;
+            commandLine["Store:Root"] = storeRoot;
+        }
         // A command's stdout is its output and stderr its progress: the pipeline's own log only speaks up for warnings.
         CliConfiguration.AddSources(builder.Configuration, commandLine, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));

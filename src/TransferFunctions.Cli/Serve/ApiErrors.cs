@@ -24,7 +24,7 @@ public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
             ApiProblem problem;
             if (ex is BadHttpRequestException bad)
             {
-                problem = new ApiProblem(ApiErrorMapping.TypeOf(bad.StatusCode), "Bad request", bad.StatusCode, bad.Message, context.Request.Path);
+                problem = new ApiProblem(ApiErrorMapping.TypeOf(bad.StatusCode), bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Content too large" : "Bad request", bad.StatusCode, bad.Message, context.Request.Path);
             }
             else
             {

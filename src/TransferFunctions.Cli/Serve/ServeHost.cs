@@ -74,6 +74,7 @@ public static class ServeHost
         DashboardEndpoints.Map(app);
         AdaptationEndpoints.Map(app);
         ModelEndpoints.Map(app);
+        BatchEndpoints.Map(app);
         ReportEndpoints.Map(app);
         app.MapFallback("{*path}", (HttpContext http) => ApiErrors.Problem(StatusCodes.Status404NotFound, "Not found", $"No route matches {http.Request.Method} {http.Request.Path}.", http));
         return app;

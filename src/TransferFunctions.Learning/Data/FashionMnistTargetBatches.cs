@@ -36,6 +36,10 @@ public sealed class FashionMnistTargetBatches
         if (holdoutPerClass <= 0 && extraColumns is null)
         {
             await DatasetExporter.ExportAsync(_train, trainPositions, target, ExportLayout.ImageFolder, writeReadyMarker: false, cancellationToken);
+            // The exporter keeps a folder for every source class; a delivered batch holds only the target classes, as a
+            // user's would (an empty class folder is refused as an empty class).
+            foreach (var folder in Directory.EnumerateDirectories(target).Where(d => !Directory.EnumerateFileSystemEntries(d).Any()).ToList())
+                Directory.Delete(folder);
         }
         else
         {

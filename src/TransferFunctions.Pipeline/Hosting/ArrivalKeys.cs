@@ -14,7 +14,7 @@ public static class ArrivalKeys
     public const string DatasetsRoot = "datasets/";
 
     /// <summary>The file whose appearance makes a batch ready.</summary>
-    public const string ReadyMarker = "_READY";
+    public const string ReadyMarker = Learning.Data.ImageFolderReader.ReadyMarker;
 
     public const string HandledRoot = "triggers/arrivals/";
 

@@ -88,6 +88,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetService<IRunScheduler>(), sp.GetRequiredService<ILogger<AdaptationService>>()));
         services.TryAddSingleton<IAdaptationService>(sp => sp.GetRequiredService<AdaptationService>());
         services.TryAddSingleton(sp => new AdaptationApi(sp.GetRequiredService<IAdaptationService>()));
+        services.TryAddSingleton(sp => new BatchesApi(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new HealthProbe(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IOptions<StoreOptions>>(), sp.GetService<RunScheduler>(), sp.GetService<ParkedRuns>()));
 
         // The local scheduler; a run it executes goes through the service (project lease, parking). Resolved lazily: the

@@ -28,6 +28,8 @@ public sealed class ObservedStepExecutor(IStepExecutor inner, ILogger<ObservedSt
             var output = await inner.ExecuteAsync(invocation, cancellationToken).ConfigureAwait(false);
             outcome = "ok";
             if (Examples(output) is { } examples) activity?.SetTag(PipelineTelemetry.ExamplesTag, examples);
+            if (output.ValueKind == JsonValueKind.Object && output.TryGetProperty("cacheHit", out var hit) && hit.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                PipelineTelemetry.FeatureCacheLookups.Add(1, new KeyValuePair<string, object?>("tf.cache_hit", hit.GetBoolean()));
             return output;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

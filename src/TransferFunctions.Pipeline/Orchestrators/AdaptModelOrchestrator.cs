@@ -39,7 +39,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         var scratch = await scratchTask;
         var probe = await probeTask;
 
-        EvaluationResult evaluation;
+        EvaluationReport evaluation;
         PromotionDecision decision;
         PromotionOutcome? promotion = null;
         var attempt = 0;
@@ -47,7 +47,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         {
             attempt++;
             context.SetCustomStatus(new { step = StepNames.Evaluate, attempt });
-            evaluation = await context.CallStepAsync<EvaluationResult>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch, probe));
+            evaluation = await context.CallStepAsync<EvaluationReport>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch, probe));
             decision = PromotionJudge.Decide(input.Policy, evaluation.Evidence);
 
             if (decision.Promote && input.Policy.RequireApproval)
@@ -68,7 +68,9 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         }
 
         var outcome = promotion.Promoted ? "promoted" : promotion.ChampionMoved ? "rejected-champion-kept-moving" : "rejected";
-        var reasons = decision.Verdicts.Select(v => $"{(v.Passed ? "pass" : "FAIL")} {v.Rule}: {v.Detail}").ToList();
+        // The data's warnings (e.g. a class with one example) belong with the decision's reasons, where the API and `runs show` look.
+        var reasons = decision.Verdicts.Select(v => $"{(v.Passed ? "pass" : "FAIL")} {v.Rule}: {v.Detail}")
+            .Concat((data.WarningDetails ?? []).Select(w => $"warning [{w.Code}]: {(w.File is null ? w.Detail : $"{w.File}: {w.Detail}")}")).ToList();
         return await Finish(context, input, data, outcome, reasons, features, candidate, scratch, evaluation, decision, promotion);
     }
 
@@ -85,7 +87,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
     }
 
     private static async Task<AdaptationResult> Finish(IOrchestrationContext context, RunInput input, ValidatedDataset data, string outcome, IReadOnlyList<string> reasons,
-        FeatureReport? features, TrainedModel? candidate, TrainedModel? scratch, EvaluationResult? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
+        FeatureReport? features, TrainedModel? candidate, TrainedModel? scratch, EvaluationReport? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
     {
         context.SetCustomStatus(new { step = StepNames.Report });
         var report = await context.CallStepAsync<string>(StepNames.Report,

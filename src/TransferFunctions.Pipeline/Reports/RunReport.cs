@@ -13,7 +13,7 @@ public sealed record RunReport(
     FeatureReport? Features,
     TrainedModel? Candidate,
     TrainedModel? Scratch,
-    EvaluationResult? Evaluation,
+    EvaluationReport? Evaluation,
     Promotion.PromotionDecision? Decision,
     PromotionOutcome? Promotion,
     IReadOnlyList<StepTiming> Steps,

@@ -93,6 +93,7 @@ public sealed class AdaptationService : IAdaptationService
             throw new InvalidRequestException($"Field 'project' is invalid: {ex.Message}", ex);
         }
 
+        if (request.Batch is { } batch) await RequireBatchAsync(request.Project, batch, cancellationToken);
         var settings = await SettingsForAsync(request.Project, cancellationToken);
         var policy = request.Policy ?? settings.Policy ?? PromotionPolicy.Default;
         var strategy = request.Strategy ?? settings.Strategy ?? "auto";
@@ -103,6 +104,19 @@ public sealed class AdaptationService : IAdaptationService
         var baseModel = request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase;
         _bases.CheckReference(baseModel);
         return new RunInput(request.Project, request.Batch, strategy, baseModel, policy, request.RequestedBy, request.Seed, steps, request.Device ?? settings.Device);
+    }
+
+    /// <summary>
+    /// A named batch must be one folder name that exists under the project's data, so a mistyped or hostile name
+    /// (<c>../../etc</c>) is answered at submission instead of failing the run later.
+    /// </summary>
+    private async Task RequireBatchAsync(string project, string batch, CancellationToken cancellationToken)
+    {
+        if (!BatchNames.IsValid(project, batch))
+            throw new InvalidRequestException($"Field 'batch' is '{batch}': a batch is one folder name under datasets/{project}/ (no '/', '\\', leading '.' or '..').");
+        await foreach (var _ in _store.ListAsync($"datasets/{project}/{batch}/", cancellationToken))
+            return;
+        throw new NotFoundException($"Batch '{batch}' of project '{project}' does not exist (nothing under datasets/{project}/{batch}/).");
     }
 
     /// <summary>

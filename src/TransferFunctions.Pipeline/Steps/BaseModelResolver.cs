@@ -6,7 +6,7 @@ namespace TransferFunctions.Pipeline.Steps;
 
 /// <summary>
 /// Turns a base-model reference into a loaded package. A reference is never a server path: it is <c>embedded</c> (the
-/// shipped default), a registry model <c>name</c> (its champion) or <c>name:vN</c>, or <c>dir:NAME</c>, a package
+/// shipped default), a shipped base by name (<see cref="PipelineOptions.ShippedBaseNames"/>, e.g. <c>imagenet-resnet18</c>), a registry model <c>name</c> (its champion) or <c>name:vN</c>, or <c>dir:NAME</c>, a package
 /// directory NAME inside one of the configured <see cref="PipelineOptions.BaseModelDirectories"/>. Loading verifies the
 /// weights' digest.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     public void CheckReference(string reference)
     {
         if (string.IsNullOrWhiteSpace(reference)) throw new InvalidRequestException("Field 'baseModel' is empty: name 'embedded', a registry model ('name' or 'name:vN') or 'dir:NAME'.");
-        if (reference == PipelineOptions.EmbeddedBase) return;
+        if (reference == PipelineOptions.EmbeddedBase || PipelineOptions.ShippedBaseNames.Contains(reference)) return;
         if (reference.StartsWith(DirectoryPrefix, StringComparison.Ordinal))
         {
             var name = reference[DirectoryPrefix.Length..];
@@ -45,6 +45,7 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     {
         CheckReference(reference);
         if (reference == PipelineOptions.EmbeddedBase) return (ModelPackage.Load(options.EmbeddedBaseDirectory), reference);
+        if (PipelineOptions.ShippedBaseNames.Contains(reference)) return (LoadShipped(reference), reference);
         if (reference.StartsWith(DirectoryPrefix, StringComparison.Ordinal))
         {
             var name = reference[DirectoryPrefix.Length..];
@@ -67,7 +68,7 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
 
     /// <summary>The registry version a pinned reference names (<c>name:vN</c>); null for the embedded base and directories.</summary>
     public static int? RegistryVersionOf(string pinned) =>
-        pinned == PipelineOptions.EmbeddedBase || pinned.StartsWith(DirectoryPrefix, StringComparison.Ordinal) ? null : Parse(pinned).Version;
+        pinned == PipelineOptions.EmbeddedBase || PipelineOptions.ShippedBaseNames.Contains(pinned) || pinned.StartsWith(DirectoryPrefix, StringComparison.Ordinal) ? null : Parse(pinned).Version;
 
     /// <summary>Loads a registered version (its weights are verified against the card).</summary>
     public async Task<ModelPackage> LoadVersionAsync(string name, int version, CancellationToken cancellationToken)
@@ -82,6 +83,14 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
 
     private static bool IsPlainName(string name) =>
         name.Length is > 0 and <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && name.Trim('.').Length > 0 && !name.Contains("..", StringComparison.Ordinal);
+
+    private ModelPackage LoadShipped(string name)
+    {
+        var directory = Path.Combine(options.ShippedBasesDirectory, name);
+        if (!File.Exists(Path.Combine(directory, ModelPackage.ManifestFile)))
+            throw new InvalidRequestException($"base model '{name}' is not installed in {options.ShippedBasesDirectory}: `./tf build` imports it from the restored NuGet package (or run `transfer models import --imagenet-resnet18 -o {directory}`)");
+        return ModelPackage.Load(directory);
+    }
 
     private static (string Name, int? Version) Parse(string reference)
     {

@@ -23,6 +23,15 @@ public sealed record PipelineOptions
     /// </summary>
     public IReadOnlyList<string> BaseModelDirectories { get; set; } = [];
 
+    /// <summary>
+    /// Base models usable by name (<c>fashion-compact</c>, <c>imagenet-resnet18</c>): packages in this directory, shipped
+    /// with the application or, for the ImageNet one, imported from the restored NuGet package by <c>./tf build</c>.
+    /// </summary>
+    public string ShippedBasesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "base");
+
+    /// <summary>Names of the bases under <see cref="ShippedBasesDirectory"/>.</summary>
+    public static readonly IReadOnlySet<string> ShippedBaseNames = new HashSet<string>(StringComparer.Ordinal) { "fashion-compact", "imagenet-resnet18" };
+
     /// <summary>Images above this many pixels are refused before decoding.</summary>
     public long MaxPixels { get; set; } = 4096L * 4096;
 

@@ -64,7 +64,7 @@ public sealed class PipelineSteps
         executor.Register<TrainRequest, TrainedModel>(StepNames.Adapt, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
         executor.Register<TrainRequest, TrainedModel>(StepNames.TrainScratch, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
         executor.Register<TrainRequest, TrainedModel?>(StepNames.ProbeBaseline, Gated<TrainRequest, TrainedModel?>(Training.ProbeBaselineAsync));
-        executor.Register<EvaluateRequest, EvaluationResult>(StepNames.Evaluate, Gated<EvaluateRequest, EvaluationResult>(Training.EvaluateAsync));
+        executor.Register<EvaluateRequest, EvaluationReport>(StepNames.Evaluate, Gated<EvaluateRequest, EvaluationReport>(Training.EvaluateAsync));
         executor.Register<PromoteRequest, PromotionOutcome>(StepNames.Promote, Promote.RunAsync);
         executor.Register<ReportRequest, string>(StepNames.Report, Report.RunAsync);
         return executor;

@@ -67,7 +67,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         var strategy = StrategyRegistry.Create(request.Strategy);
         var target = Target(data, request.Data);
         SourceReplay? replay = null;
-        if (strategy is HybridStrategy or AutoStrategy)
+        // Only hybrid replays source data; auto never does, so it does not pay for loading it.
+        if (strategy is HybridStrategy)
             (replay, _) = await SourceData.TryLoadAsync(basePackage.Manifest, test: false, cancellationToken: cancellationToken);
         try
         {
@@ -106,7 +107,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         return await AdaptAsync(request with { Strategy = "linear-probe", Role = ProbeRole }, cancellationToken);
     }
 
-    public Task<EvaluationResult> EvaluateAsync(EvaluateRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
+    public Task<EvaluationReport> EvaluateAsync(EvaluateRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         var watch = Stopwatch.StartNew();
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
@@ -151,7 +152,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             }
         }
         var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after, basePackage.Manifest.SourceDataset is not null);
-        return new EvaluationResult(evidence, championVersion, watch.Elapsed.TotalSeconds);
+        return new EvaluationReport(evidence, championVersion, watch.Elapsed.TotalSeconds);
     }, cancellationToken);
 
     /// <summary>

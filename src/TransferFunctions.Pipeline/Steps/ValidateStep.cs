@@ -18,7 +18,8 @@ namespace TransferFunctions.Pipeline.Steps;
 /// </summary>
 public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, PipelineOptions options, ModelRegistry? registry = null)
 {
-    public const string ReadyMarker = "_READY";
+    /// <summary>The marker written last into a batch (one definition: the dataset reader's, shared with the arrival trigger).</summary>
+    public const string ReadyMarker = ImageFolderReader.ReadyMarker;
 
     /// <summary>Folder of a batch holding unlabeled target-domain images; reserved, like the marker, so no class can be named so.</summary>
     public const string UnlabeledFolder = ImageFolderReader.UnlabeledFolder;
@@ -49,8 +50,11 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
             new(false, run.Project, batches, digest, labels ?? [], counts ?? new Dictionary<string, int>(), issues.Select(Text).ToList(), (warnings ?? []).Select(Text).ToList(),
                 null, pinnedBase, basePackage.Manifest.WeightsDigest, null, issues, warnings ?? []);
 
+        if (run.Batch is { } excludedBatch && (await BatchExclusion.ListAsync(store, run.Project, cancellationToken)).Contains(excludedBatch))
+            return Invalid([new DataIssue("batch-excluded", $"{prefix}{excludedBatch}/", $"batch '{excludedBatch}' of project '{run.Project}' is excluded ({BatchExclusion.KeyOf(run.Project, excludedBatch)}); delete that record to include it again")]);
         if (batches.Count == 0) return Invalid([new DataIssue("no-ready-batch", null, $"no ready batch under datasets/{run.Project}/ (a batch is ready when its {ReadyMarker} marker exists)")]);
         if (run.Batch is { } b && !batches.Contains(b)) return Invalid([new DataIssue("batch-not-ready", $"{prefix}{b}/", $"batch '{b}' of project '{run.Project}' is not ready (no {ReadyMarker} marker)")]);
+        if (DiskProblems(run.Project, batches) is { Count: > 0 } diskProblems) return Invalid(diskProblems);
 
         DatasetDescription merged;
         try
@@ -59,13 +63,13 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         }
         catch (DatasetFormatException e)
         {
-            return Invalid([new DataIssue("malformed-dataset", StoreKey(local, prefix, e.File), e.Line is { } line ? $"line {line}: {e.Problem}" : e.Problem)]);
+            return Invalid([new DataIssue("malformed-dataset", StoreKey(local, prefix, e.File), Relative(local, prefix, e.Line is { } line ? $"line {line}: {e.Problem}" : e.Problem))]);
         }
 
         var validator = new DatasetValidator(new ValidationOptions { MaxPixels = options.MaxPixels, MinExamplesPerClass = options.MinExamplesPerClass });
         var report = await validator.ValidateAsync(merged, cancellationToken);
-        var errors = report.Errors.Select(i => new DataIssue(i.Code, StoreKey(local, prefix, i.Path), Relative(local, i.Message))).ToList();
-        var warnings = report.Warnings.Select(i => new DataIssue(i.Code, StoreKey(local, prefix, i.Path), Relative(local, i.Message))).ToList();
+        var errors = report.Errors.Select(i => new DataIssue(i.Code, StoreKey(local, prefix, i.Path), Relative(local, prefix, i.Message))).ToList();
+        var warnings = report.Warnings.Select(i => new DataIssue(i.Code, StoreKey(local, prefix, i.Path), Relative(local, prefix, i.Message))).ToList();
         var labels = report.Dataset.Labels;
         if (labels.Count < 2) errors.Add(new DataIssue("too-few-classes", null, $"a classifier needs at least 2 classes; the data has {labels.Count}"));
         var counts = PreparedTensors.Splits.ToDictionary(s => s, s => report.Dataset.Examples.Count(e => SplitName(e.Split) == s));
@@ -129,8 +133,9 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         return relative == "." ? prefix : prefix + relative;
     }
 
-    private static string Relative(string local, string message) =>
-        message.Replace(local + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(local, "", StringComparison.Ordinal);
+    /// <summary>A message with this step's local copy named as the store keys it came from, never the host's work folder.</summary>
+    private static string Relative(string local, string prefix, string message) =>
+        message.Replace(local + Path.DirectorySeparatorChar, prefix, StringComparison.Ordinal).Replace(local, prefix.TrimEnd('/'), StringComparison.Ordinal);
 
     private static void DeleteQuietly(string directory)
     {
@@ -146,16 +151,49 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         }
     }
 
-    /// <summary>Batches of the project whose ready marker exists, in ordinal order.</summary>
+    /// <summary>
+    /// On a filesystem store, what its object listing hides and the copy below would otherwise follow or drop: a symlink
+    /// leaving its batch is refused before any byte behind it is read (as <c>transfer adapt</c> refuses it), and an empty
+    /// class folder is refused as an empty class rather than silently dropped.
+    /// </summary>
+    private List<DataIssue> DiskProblems(string project, IReadOnlyList<string> batches)
+    {
+        var issues = new List<DataIssue>();
+        if (store is not FileSystemObjectStore files) return issues;
+        foreach (var batch in batches)
+        {
+            var folder = $"datasets/{project}/{batch}/";
+            var found = files.InspectFolder(folder);
+            foreach (var (key, target) in found.EscapingLinks)
+            {
+                // A target inside the store is named by its key; one outside is the user's own path, quoted as given.
+                var storeRoot = files.RootDirectory + Path.DirectorySeparatorChar;
+                var shown = target.StartsWith(storeRoot, StringComparison.Ordinal) ? target[storeRoot.Length..].Replace(Path.DirectorySeparatorChar, '/') : target;
+                issues.Add(new DataIssue(Learning.Data.ValidationCodes.PathEscape, key,
+                    $"path '{key[folder.Length..]}' is a symlink pointing outside the dataset folder {folder} (to {shown})"));
+            }
+            foreach (var key in found.EmptyFolders)
+            {
+                var relative = key[folder.Length..].TrimEnd('/');
+                // A class is a folder directly under the batch; the reserved unlabeled folder is not one.
+                if (relative.Length == 0 || relative.Contains('/') || relative == UnlabeledFolder || relative.StartsWith('.')) continue;
+                issues.Add(new DataIssue(Learning.Data.ValidationCodes.EmptyClass, key, $"class '{relative}' has no examples (its folder is empty)"));
+            }
+        }
+        return issues;
+    }
+
+    /// <summary>Batches of the project whose ready marker exists and that are not excluded (<see cref="BatchExclusion"/>), in ordinal order.</summary>
     public async Task<List<string>> ReadyBatchesAsync(string project, CancellationToken cancellationToken)
     {
         var batches = new List<string>();
+        var excluded = await BatchExclusion.ListAsync(store, project, cancellationToken);
         var prefix = $"datasets/{project}/";
         await foreach (var item in store.ListAsync(prefix, cancellationToken))
         {
             var rest = item.Key[prefix.Length..];
             var slash = rest.IndexOf('/');
-            if (slash > 0 && rest[(slash + 1)..] == ReadyMarker) batches.Add(rest[..slash]);
+            if (slash > 0 && rest[(slash + 1)..] == ReadyMarker && !excluded.Contains(rest[..slash])) batches.Add(rest[..slash]);
         }
         batches.Sort(StringComparer.Ordinal);
         return batches;
@@ -168,7 +206,11 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         {
             var dir = Path.Combine(local, batch);
             await DownloadAsync($"datasets/{project}/{batch}/", dir, UnlabeledDirectory(local, batch), cancellationToken);
-            parts.Add((batch, await DatasetReader.ReadAsync(dir, cancellationToken)));
+            var part = await DatasetReader.ReadAsync(dir, cancellationToken);
+            // A batch that adds nothing (a manifest with only its header, say) is a mistake to report, not to train past.
+            if (part.Examples.Count == 0 && !Directory.Exists(UnlabeledDirectory(local, batch)))
+                throw new DatasetFormatException(dir, null, "the batch holds no examples (no image files, or a manifest with no rows)");
+            parts.Add((batch, part));
         }
         return DatasetDescription.Merge(local, parts);
     }

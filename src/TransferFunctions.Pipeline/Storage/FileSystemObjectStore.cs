@@ -341,6 +341,67 @@ public sealed class FileSystemObjectStore : IObjectStore
     }
 
     /// <summary>
+    /// What listing the objects under <paramref name="prefix"/> (a folder key ending in '/') hides on disk: symlinks,
+    /// files or folders, whose target lies outside that folder (<see cref="FolderInspection.EscapingLinks"/>, with their
+    /// targets), and folders holding no file (<see cref="FolderInspection.EmptyFolders"/>). Links are not followed, so
+    /// nothing outside the folder is read. Keys are store keys; a blob store has neither links nor empty folders.
+    /// </summary>
+    public FolderInspection InspectFolder(string prefix)
+    {
+        ObjectKey.ValidatePrefix(prefix);
+        if (!prefix.EndsWith('/')) throw new ArgumentException($"'{prefix}' is not a folder key (it must end in '/')", nameof(prefix));
+        var folder = Path.Combine(RootDirectory, prefix.TrimEnd('/').Replace('/', Path.DirectorySeparatorChar));
+        var links = new List<(string Key, string Target)>();
+        var empty = new List<string>();
+        if (!Directory.Exists(folder)) return new FolderInspection(links, empty);
+        var real = RealPath(folder);
+
+        string KeyOf(string path) => Path.GetRelativePath(RootDirectory, path).Replace(Path.DirectorySeparatorChar, '/');
+
+        void Walk(DirectoryInfo directory)
+        {
+            var files = 0;
+            foreach (var entry in directory.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                if (IsReserved(entry.Name)) continue;
+                if (entry.LinkTarget is not null)
+                {
+                    var target = entry.ResolveLinkTarget(returnFinalTarget: true);
+                    var resolved = target is null || !target.Exists ? null : RealPath(target.FullName);
+                    if (resolved is null || !(resolved.StartsWith(real + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+                    {
+                        links.Add((KeyOf(entry.FullName), target?.FullName ?? entry.LinkTarget));
+                        continue;
+                    }
+                    files++;
+                    continue;
+                }
+                if (entry is DirectoryInfo sub) Walk(sub);
+                files++;
+            }
+            if (files == 0) empty.Add(KeyOf(directory.FullName) + "/");
+        }
+
+        Walk(new DirectoryInfo(folder));
+        return new FolderInspection(links, empty);
+    }
+
+    // The path with every symlink along it resolved, so a store reached through a link compares fairly.
+    private static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var current = Path.GetPathRoot(full) ?? "/";
+        foreach (var part in full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(true) is { } target)
+                current = RealPath(target.FullName);
+        }
+        return Path.TrimEndingDirectorySeparator(current);
+    }
+
+    /// <summary>
     /// Deletes the temporary files of writers that died mid-write (their process no longer runs, or its id now belongs
     /// to a process started after the file was last written). A live writer's file is never touched, so this is safe
     /// while other processes use the store. Returns how many files it removed.

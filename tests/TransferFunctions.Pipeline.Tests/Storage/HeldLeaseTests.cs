@@ -106,6 +106,9 @@ public sealed class HeldLeaseTests : IDisposable
         var (executorA, executorB) = (new BlockingExecutor(), new BlockingExecutor());
         var processA = Process(executorA, options with { Owner = "process A" });
         var processB = Process(executorB, options with { Owner = "process B" });
+        // A named batch must exist at submission; the blocking executor never reads it.
+        foreach (var batch in new[] { "shoes/b1", "shoes/b2", "bags/b1" })
+            await NewProcess().WriteAsync($"datasets/{batch}/_READY", Array.Empty<byte>(), WriteCondition.Always, Ct);
         await processA.SubmitAsync(new AdaptationRequest("shoes", "b1"), "run-a", Ct);
         await processB.SubmitAsync(new AdaptationRequest("shoes", "b2"), "run-b", Ct);
         await processB.SubmitAsync(new AdaptationRequest("bags", "b1"), "run-other", Ct);
