@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TransferFunctions.Azure.Jobs;
 using TransferFunctions.Functions.Orchestration;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Steps;
@@ -37,11 +38,11 @@ public sealed class ContainerStepFunctions(IObjectStore store, IServiceProvider 
             {
                 var next = context.CurrentUtcDateTime + input.PollInterval;
                 await context.CreateTimer(next < deadline ? next : deadline, CancellationToken.None);
-                var status = await context.CallActivityAsync<StepJobStatus>(DurableNames.GetStepJobStatus, execution);
-                if (status.State == StepJobState.Succeeded) break;
-                if (status.IsTerminal)
+                var status = await context.CallActivityAsync<ContainerStepStatus>(DurableNames.GetStepJobStatus, execution);
+                if (status.State == ContainerStepState.Succeeded) break;
+                if (status.IsFinished)
                 {
-                    throw new StepJobFailedException($"Step '{step.StepName}' execution {execution} ended {status.State}{(status.Detail is null ? "" : ": " + status.Detail)}.");
+                    throw new StepJobFailedException($"Step '{step.StepName}' execution {execution} ended {status.State}: {status.Message.TrimEnd('.')}.");
                 }
 
                 if (context.CurrentUtcDateTime >= deadline)
@@ -68,10 +69,10 @@ public sealed class ContainerStepFunctions(IObjectStore store, IServiceProvider 
 
     [Function(DurableNames.StartStepJob)]
     public Task<string> StartStepJob([ActivityTrigger] StepJobRequest request, CancellationToken cancellationToken) =>
-        Launcher().StartAsync(request, cancellationToken);
+        Launcher().StartAsync(request.StepName, request.InputKey, request.OutputKey, cancellationToken);
 
     [Function(DurableNames.GetStepJobStatus)]
-    public Task<StepJobStatus> GetStepJobStatus([ActivityTrigger] string executionName, CancellationToken cancellationToken) =>
+    public Task<ContainerStepStatus> GetStepJobStatus([ActivityTrigger] string executionName, CancellationToken cancellationToken) =>
         Launcher().GetStatusAsync(executionName, cancellationToken);
 
     [Function(DurableNames.StopStepJob)]
@@ -83,6 +84,6 @@ public sealed class ContainerStepFunctions(IObjectStore store, IServiceProvider 
         (await store.ReadJsonAsync<JsonElement>(outputKey, cancellationToken))?.Value
         ?? throw new StepJobFailedException($"The step execution succeeded but wrote no output document {outputKey}.");
 
-    private IStepJobLauncher Launcher() => services.GetService<IStepJobLauncher>()
-        ?? throw new InvalidOperationException($"Steps:Runner is '{Steps.StepRunnerKinds.ContainerJob}' but no {nameof(IStepJobLauncher)} is registered (the Container Apps job client).");
+    private IContainerStepLauncher Launcher() => services.GetService<IContainerStepLauncher>()
+        ?? throw new InvalidOperationException($"Steps:Runner is '{Steps.StepRunnerKinds.ContainerJob}' but no {nameof(IContainerStepLauncher)} is registered (AddContainerAppsStepLauncher: the ContainerApps section).");
 }

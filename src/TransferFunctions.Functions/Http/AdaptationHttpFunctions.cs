@@ -9,12 +9,18 @@ using TransferFunctions.Pipeline.Service;
 namespace TransferFunctions.Functions.Http;
 
 /// <summary>
-/// <c>/api/adaptations</c> on Durable Functions: submit, list, show, approve, reject and cancel runs. Each function
-/// reads the body and route values, calls the host-neutral <see cref="AdaptationApi"/> (the one <c>transfer serve</c>
-/// calls) over the Durable service, and writes its result. Keys: <see cref="AuthorizationLevel.Function"/> (see the README).
+/// <c>/api/adaptations</c> on Durable Functions, route for route and shape for shape as <c>transfer serve</c>:
+/// submit, list, show, approve, reject and cancel runs. Each function reads the body and route values, calls the core's
+/// host-neutral <see cref="AdaptationApi"/> (the one <c>transfer serve</c> calls) over this app's Durable service, and
+/// writes the result. Keys: <see cref="AuthorizationLevel.Function"/> (see the README).
 /// </summary>
 public sealed class AdaptationHttpFunctions(DurableAdaptationServices services, ILogger<AdaptationHttpFunctions> logger)
 {
+    public const string Route = ApiRoutes.Adaptations;
+
+    /// <summary>A client-chosen run id; submitting twice with the same key creates one run.</summary>
+    public const string IdempotencyHeader = ApiRoutes.IdempotencyHeader;
+
     [Function("Adaptations_Submit")]
     public Task<HttpResponseData> SubmitAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "adaptations")] HttpRequestData request,
@@ -22,7 +28,7 @@ public sealed class AdaptationHttpFunctions(DurableAdaptationServices services, 
         ApiProblems.HandleAsync(request, logger, async () =>
         {
             var body = await RequestBodies.ReadRequiredAsync<AdaptationRequest>(request, cancellationToken);
-            var key = request.Headers.TryGetValues(ApiRoutes.IdempotencyHeader, out var values) ? string.Join(",", values) : null;
+            var key = request.Headers.TryGetValues(IdempotencyHeader, out var values) ? string.Join(",", values) : null;
             var run = await services.ApiFor(client).SubmitAsync(body, key, cancellationToken);
             return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(run.InstanceId), run, cancellationToken);
         }, cancellationToken);
@@ -47,8 +53,7 @@ public sealed class AdaptationHttpFunctions(DurableAdaptationServices services, 
         ApiProblems.HandleAsync(request, logger, async () =>
         {
             var body = await RequestBodies.ReadOptionalAsync<ApprovalBody>(request, cancellationToken);
-            var run = await services.ApiFor(client).ApproveAsync(id, body, cancellationToken);
-            return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), run, cancellationToken);
+            return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), await services.ApiFor(client).ApproveAsync(id, body, cancellationToken), cancellationToken);
         }, cancellationToken);
 
     [Function("Adaptations_Reject")]
@@ -58,8 +63,7 @@ public sealed class AdaptationHttpFunctions(DurableAdaptationServices services, 
         ApiProblems.HandleAsync(request, logger, async () =>
         {
             var body = await RequestBodies.ReadOptionalAsync<RejectionBody>(request, cancellationToken);
-            var run = await services.ApiFor(client).RejectAsync(id, body, cancellationToken);
-            return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), run, cancellationToken);
+            return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), await services.ApiFor(client).RejectAsync(id, body, cancellationToken), cancellationToken);
         }, cancellationToken);
 
     [Function("Adaptations_Cancel")]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using TransferFunctions.Pipeline.Api;
@@ -5,9 +6,9 @@ using TransferFunctions.Pipeline.Api;
 namespace TransferFunctions.Functions.Http;
 
 /// <summary>
-/// Turns what a function throws into problem details through the shared <see cref="ApiErrorMapping"/> (the one
-/// <c>transfer serve</c> uses): client errors keep their specific message; a server fault is a 500 whose detail is only
-/// a correlation id (the invocation id), logged with the exception.
+/// Turns what a function throws into problem details through the core's <see cref="ApiErrorMapping"/>, as
+/// <c>transfer serve</c> does (its <c>ApiErrors</c>): the pipeline's client errors keep their message (400/404/409), a
+/// body over the limit is a 413, anything else a 500 whose body carries only a correlation id, the one in the log entry.
 /// </summary>
 public static class ApiProblems
 {
@@ -16,6 +17,8 @@ public static class ApiProblems
 
     public static async Task<HttpResponseData> HandleAsync(HttpRequestData request, ILogger logger, Func<Task<HttpResponseData>> handler, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(handler);
         try
         {
             return await handler();
@@ -30,12 +33,17 @@ public static class ApiProblems
             }
             else
             {
-                var correlationId = request.FunctionContext.InvocationId;
+                var correlationId = CorrelationId(request);
                 problem = ApiErrorMapping.ToProblem(ex, path, correlationId);
-                if (problem.Status >= 500) logger.LogError(ex, "{Method} {Path} failed; correlation id {CorrelationId}", request.Method, path, correlationId);
+                if (problem.Status >= 500)
+                    logger.LogError(ex, "{Method} {Path} failed; correlation id {CorrelationId}", request.Method, path, correlationId);
             }
 
             return await ApiResponses.ProblemAsync(request, problem, cancellationToken);
         }
     }
+
+    /// <summary>The trace id when the invocation is traced (Application Insights shows it), else the invocation id.</summary>
+    private static string CorrelationId(HttpRequestData request) =>
+        Activity.Current?.TraceId.ToString() is { Length: > 0 } trace && trace != default(ActivityTraceId).ToString() ? trace : request.FunctionContext.InvocationId;
 }

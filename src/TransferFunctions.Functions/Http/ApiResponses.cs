@@ -11,8 +11,6 @@ public static class ApiResponses
     public const string JsonContentType = "application/json; charset=utf-8";
     public const string ProblemContentType = "application/problem+json; charset=utf-8";
 
-    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
-
     public static Task<HttpResponseData> OkAsync<T>(HttpRequestData request, T value, CancellationToken cancellationToken) =>
         JsonAsync(request, HttpStatusCode.OK, value, null, cancellationToken);
 
@@ -30,11 +28,14 @@ public static class ApiResponses
         return response;
     }
 
+    /// <summary>A problem-details response, in the same JSON as <c>transfer serve</c> writes it.</summary>
     public static async Task<HttpResponseData> ProblemAsync(HttpRequestData request, ApiProblem problem, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(problem);
         var response = request.CreateResponse((HttpStatusCode)problem.Status);
         response.Headers.Add("Content-Type", ProblemContentType);
-        await JsonSerializer.SerializeAsync(response.Body, problem, ProblemJson, cancellationToken);
+        await JsonSerializer.SerializeAsync(response.Body, problem, ApiBodies.ResponseOptions, cancellationToken);
         return response;
     }
 }

@@ -7,9 +7,14 @@ using TransferFunctions.Pipeline.Api;
 
 namespace TransferFunctions.Functions.Http;
 
-/// <summary><c>/api/models</c>: list, show (versions, champion and its history) and roll back the champion, through the host-neutral <see cref="AdaptationApi"/>.</summary>
+/// <summary>
+/// <c>/api/models</c>: list, show (versions, champion and its history) and roll back the champion, through the core's
+/// <see cref="AdaptationApi"/>, as <c>transfer serve</c>.
+/// </summary>
 public sealed class ModelHttpFunctions(DurableAdaptationServices services, ILogger<ModelHttpFunctions> logger)
 {
+    public const string Route = ApiRoutes.Models;
+
     [Function("Models_List")]
     public Task<HttpResponseData> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequestData request,

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TransferFunctions.Functions.Projects;
 using TransferFunctions.Functions.Steps;
+using TransferFunctions.Pipeline.Observability;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Orchestrators;
 using TransferFunctions.Pipeline.Steps;
@@ -17,7 +18,7 @@ namespace TransferFunctions.Functions.Orchestration;
 /// <see cref="AdaptModelOrchestrator"/>, unchanged, over <see cref="DurableOrchestrationContext"/>; around it the run
 /// takes its project's turn (<see cref="ProjectTurns"/>) and gives it back, whatever the outcome.
 /// </summary>
-public sealed class AdaptModelFunctions(IStepExecutor executor, ProjectTurns turns, IOptions<StepRunnerOptions> options)
+public sealed class AdaptModelFunctions(ObservedStepExecutor executor, ProjectTurns turns, IOptions<StepRunnerOptions> options)
 {
     private readonly AdaptModelOrchestrator _orchestrator = new();
 
@@ -52,7 +53,7 @@ public sealed class AdaptModelFunctions(IStepExecutor executor, ProjectTurns tur
         }
     }
 
-    /// <summary>Runs one step through the configured executor (in this app's process).</summary>
+    /// <summary>Runs one step in this app's process through the core's executor (logged and traced, on the <c>Engine:Device</c> device).</summary>
     [Function(DurableNames.RunStep)]
     public async Task<JsonElement> RunStep([ActivityTrigger] JsonElement invocation, CancellationToken cancellationToken)
     {

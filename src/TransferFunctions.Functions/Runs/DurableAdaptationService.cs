@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TransferFunctions.Azure.Jobs;
 using TransferFunctions.Functions.Containers;
 using TransferFunctions.Functions.Orchestration;
 using TransferFunctions.Functions.Projects;
@@ -24,23 +25,25 @@ public sealed class DurableAdaptationService : IAdaptationService
     private static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
 
     private readonly DurableTaskClient _client;
-    private readonly AdaptationService _local;
     private readonly ProjectTurns _turns;
-    private readonly IStepJobLauncher? _launcher;
+    private readonly IContainerStepLauncher? _launcher;
     private readonly ILogger _logger;
+    private readonly AdaptationService _models;
 
-    /// <param name="client">The Durable client of the invocation.</param>
-    /// <param name="local">The core's service: request resolution and the model registry (it runs nothing here).</param>
-    /// <param name="turns">The per-project turn queue (a cancel hands the turn on).</param>
-    /// <param name="launcher">Stops container executions on cancel (the <c>container-job</c> runner).</param>
-    /// <param name="logger">Submission and cancel log.</param>
-    public DurableAdaptationService(DurableTaskClient client, AdaptationService local, ProjectTurns turns, IStepJobLauncher? launcher = null, ILogger<DurableAdaptationService>? logger = null)
+    /// <param name="client">The Durable client of the calling function.</param>
+    /// <param name="turns">Per-project run order.</param>
+    /// <param name="core">The core's service, for what is the same on every host: resolving a request into a run input, and the model registry.</param>
+    /// <param name="launcher">Stops a canceled run's container executions (the <c>container-job</c> runner); null with the in-process runner.</param>
+    /// <param name="logger">Logs scheduling and cancellation.</param>
+    public DurableAdaptationService(DurableTaskClient client, ProjectTurns turns, AdaptationService core, IContainerStepLauncher? launcher = null,
+        ILogger<DurableAdaptationService>? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _local = local ?? throw new ArgumentNullException(nameof(local));
         _turns = turns ?? throw new ArgumentNullException(nameof(turns));
         _launcher = launcher;
         _logger = logger ?? NullLogger<DurableAdaptationService>.Instance;
+        // Resolution and the registry half of the core's service; it never runs steps here.
+        _models = core ?? throw new ArgumentNullException(nameof(core));
     }
 
     /// <summary>
@@ -49,7 +52,7 @@ public sealed class DurableAdaptationService : IAdaptationService
     /// </summary>
     public async Task<RunRecord> SubmitAsync(AdaptationRequest request, string? runId = null, CancellationToken cancellationToken = default)
     {
-        var input = await _local.ResolveInputAsync(request, cancellationToken);
+        var input = await _models.ResolveInputAsync(request, cancellationToken);
         var id = runId ?? Guid.NewGuid().ToString("N");
         RunKeys.ValidateInstanceId(id);
         if (await GetRunAsync(id, cancellationToken) is { } existing) return existing;
@@ -130,12 +133,12 @@ public sealed class DurableAdaptationService : IAdaptationService
         }
     }
 
-    public IAsyncEnumerable<string> ListModelsAsync(CancellationToken cancellationToken = default) => _local.ListModelsAsync(cancellationToken);
+    public IAsyncEnumerable<string> ListModelsAsync(CancellationToken cancellationToken = default) => _models.ListModelsAsync(cancellationToken);
 
-    public Task<ModelSummary?> GetModelAsync(string name, CancellationToken cancellationToken = default) => _local.GetModelAsync(name, cancellationToken);
+    public Task<ModelSummary?> GetModelAsync(string name, CancellationToken cancellationToken = default) => _models.GetModelAsync(name, cancellationToken);
 
     public Task<ChampionMoveResult> RollbackAsync(string name, int? version, string reason, CancellationToken cancellationToken = default) =>
-        _local.RollbackAsync(name, version, reason, cancellationToken);
+        _models.RollbackAsync(name, version, reason, cancellationToken);
 
     public async Task<RunRecord> WaitForCompletionAsync(string runId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {

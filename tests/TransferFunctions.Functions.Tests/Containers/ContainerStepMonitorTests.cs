@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using TransferFunctions.Azure.Jobs;
 using TransferFunctions.Functions.Containers;
 using TransferFunctions.Functions.Orchestration;
 using TransferFunctions.Functions.Steps;
@@ -38,7 +39,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
     [Fact]
     public async Task Monitor_polls_until_the_execution_succeeds_then_returns_its_output_document()
     {
-        var launcher = new ScriptedStepJobLauncher(_store, [new StepJobStatus(StepJobState.Pending), new StepJobStatus(StepJobState.Running), new StepJobStatus(StepJobState.Running), new StepJobStatus(StepJobState.Succeeded)]);
+        var launcher = new ScriptedStepJobLauncher(_store, [(ContainerStepState.Running, "Processing"), (ContainerStepState.Running, "Running"), (ContainerStepState.Running, "Running"), (ContainerStepState.Succeeded, "Succeeded")]);
         await using var app = await DurableTestApp.StartAsync(_folder.Path, launcher: launcher);
         var step = Step();
 
@@ -49,7 +50,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
         Assert.Equal("adapt", output.GetProperty("step").GetString());
         Assert.Equal("exec-1", output.GetProperty("execution").GetString());
         var started = Assert.Single(launcher.Started);
-        Assert.Equal(new StepJobRequest("run-c", "adapt", StepDocuments.InputKey(step), StepDocuments.OutputKey(step)), started);
+        Assert.Equal(("adapt", StepDocuments.InputKey(step), StepDocuments.OutputKey(step)), started);
         Assert.Equal(4, launcher.PollsOf("exec-1"));
         // The container found its input document where the request said.
         var input = await _store.ReadJsonAsync<StepInvocation>(started.InputKey);
@@ -60,7 +61,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
     [Fact]
     public async Task Failed_execution_fails_the_monitor_with_the_platforms_reason()
     {
-        var launcher = new ScriptedStepJobLauncher(_store, [new StepJobStatus(StepJobState.Running), new StepJobStatus(StepJobState.Failed, "exit code 137 (OOMKilled)")]);
+        var launcher = new ScriptedStepJobLauncher(_store, [(ContainerStepState.Running, "Running"), (ContainerStepState.Failed, "exit code 137 (OOMKilled)")]);
         await using var app = await DurableTestApp.StartAsync(_folder.Path, launcher: launcher);
 
         var done = await MonitorAsync(app, Step(), TimeSpan.FromMinutes(1));
@@ -73,7 +74,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
     [Fact]
     public async Task Execution_past_its_timeout_is_stopped_and_fails_the_monitor()
     {
-        var launcher = new ScriptedStepJobLauncher(_store, [new StepJobStatus(StepJobState.Running)]);
+        var launcher = new ScriptedStepJobLauncher(_store, [(ContainerStepState.Running, "Running")]);
         await using var app = await DurableTestApp.StartAsync(_folder.Path, launcher: launcher);
         var started = DateTime.UtcNow;
 
@@ -88,7 +89,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
     [Fact]
     public async Task Step_whose_output_document_exists_is_not_started_again()
     {
-        var launcher = new ScriptedStepJobLauncher(_store, [new StepJobStatus(StepJobState.Succeeded)]);
+        var launcher = new ScriptedStepJobLauncher(_store, [(ContainerStepState.Succeeded, "Succeeded")]);
         await using var app = await DurableTestApp.StartAsync(_folder.Path, launcher: launcher);
         var step = Step();
         await _store.WriteJsonAsync(StepDocuments.OutputKey(step), new { step = "adapt", execution = "an earlier one" });
@@ -178,7 +179,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
     [Fact]
     public async Task Adapter_retries_a_failed_container_step_after_a_backoff_in_a_fresh_execution()
     {
-        var launcher = new ScriptedStepJobLauncher(_store, [new StepJobStatus(StepJobState.Failed, "node lost")], [new StepJobStatus(StepJobState.Running), new StepJobStatus(StepJobState.Succeeded)]);
+        var launcher = new ScriptedStepJobLauncher(_store, [(ContainerStepState.Failed, "node lost")], [(ContainerStepState.Running, "Running"), (ContainerStepState.Succeeded, "Succeeded")]);
         var options = ContainerRunner(attempts: 2);
         await using var app = await DurableTestApp.StartAsync(_folder.Path, options, launcher, more: r => RegisterOneStep(r, options));
 
@@ -191,7 +192,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
     [Fact]
     public async Task Adapter_turns_a_container_step_that_keeps_failing_into_the_cores_step_failure()
     {
-        var launcher = new ScriptedStepJobLauncher(_store, [new StepJobStatus(StepJobState.Failed, "image pull failed")]);
+        var launcher = new ScriptedStepJobLauncher(_store, [(ContainerStepState.Failed, "image pull failed")]);
         var options = ContainerRunner(attempts: 2);
         await using var app = await DurableTestApp.StartAsync(_folder.Path, options, launcher, more: r => RegisterOneStep(r, options));
 

@@ -25,8 +25,8 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await DurableTestApp.StartAsync(_folder.Path);
-        _adaptations = new AdaptationHttpFunctions(_app.Services, NullLogger<AdaptationHttpFunctions>.Instance);
-        _models = new ModelHttpFunctions(_app.Services, NullLogger<ModelHttpFunctions>.Instance);
+        _adaptations = _app.Create<AdaptationHttpFunctions>();
+        _models = _app.Create<ModelHttpFunctions>();
     }
 
     private async Task<TestHttpResponseData> Submit(string body, params (string, string)[] headers) =>
@@ -61,7 +61,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     [InlineData("{\"project\": \"fashion\", \"policy\": {\"minImprovement\": \"lots\"}}", "at field 'policy.minImprovement'")]
     [InlineData("{\"project\": \"Fashion MNIST\"}", "Field 'project' is invalid: project 'Fashion MNIST' is not a valid name")]
     [InlineData("{\"project\": ", "not a valid AdaptationRequest")]
-    [InlineData("{\"project\": \"fashion\", \"strategy\": \"magic\"}", "Field 'strategy' is 'magic'")]
+    [InlineData("{\"project\": \"fashion\", \"strategy\": \"magic\"}", "Field 'strategy' is 'magic': use one of")]
     public async Task A_bad_submission_is_a_400_naming_the_field(string body, string expected)
     {
         var response = await Submit(body);
@@ -73,7 +73,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     [Fact]
     public async Task A_bad_idempotency_key_is_a_400_naming_the_header()
     {
-        var response = await Submit("{\"project\": \"fashion\"}", (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "../escape"));
+        var response = await Submit("{\"project\": \"fashion\"}", (AdaptationHttpFunctions.IdempotencyHeader, "../escape"));
 
         AssertProblem(response, 400, "Header 'Idempotency-Key' is '../escape'", "/api/adaptations");
     }
@@ -106,8 +106,8 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     {
         // No data under datasets/fashion/ and no batch named (a named batch that does not exist is a 404 at submission):
         // the run ends quickly as invalid data, through validate and report.
-        var first = await Submit("{\"project\": \"fashion\"}", (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "my-run-1"));
-        var second = await Submit("{\"project\": \"fashion\"}", (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "my-run-1"));
+        var first = await Submit("{\"project\": \"fashion\"}", (AdaptationHttpFunctions.IdempotencyHeader, "my-run-1"));
+        var second = await Submit("{\"project\": \"fashion\"}", (AdaptationHttpFunctions.IdempotencyHeader, "my-run-1"));
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(ApiResponses.JsonContentType, first.Header("Content-Type"));
@@ -126,7 +126,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
         Assert.Equal(["my-run-1"], listed.EnumerateArray().Select(r => r.GetProperty("instanceId").GetString()));
         Assert.Equal("Completed", listed[0].GetProperty("status").GetString());
 
-        var reports = new ReportHttpFunctions(_app.Store, NullLogger<ReportHttpFunctions>.Instance);
+        var reports = _app.Create<ReportHttpFunctions>();
         var report = (TestHttpResponseData)await reports.GetAsync(TestHttpRequestData.Get("/api/runs/my-run-1/report.html"), "my-run-1", "report.html", Ct);
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         Assert.Equal("text/html; charset=utf-8", report.Header("Content-Type"));
@@ -146,7 +146,7 @@ public sealed class HttpFunctionTests(TargetBatches batches) : IAsyncLifetime
     {
         await batches.DeliverAsync(_folder.Path, PipelineScenarios.Project, "b1", perClass: 20);
         var body = JsonSerializer.Serialize(PipelineScenarios.Request(PipelineScenarios.Lenient with { RequireApproval = true }), StoreJson.Options);
-        var submitted = Record(await Submit(body, (TransferFunctions.Pipeline.Api.ApiRoutes.IdempotencyHeader, "approve-me")));
+        var submitted = Record(await Submit(body, (AdaptationHttpFunctions.IdempotencyHeader, "approve-me")));
         Assert.Equal("approve-me", submitted.InstanceId);
 
         var waiting = await Eventually.WaitAsync(async () => Record(await GetRun("approve-me")), r => r.Status == RunStatus.WaitingForEvent || r.IsTerminal, "approve-me to wait for approval");

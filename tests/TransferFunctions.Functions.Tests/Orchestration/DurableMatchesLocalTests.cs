@@ -16,7 +16,7 @@ public sealed class DurableMatchesLocalTests(TargetBatches batches)
     public async Task Scenario_ends_the_same_under_Durable_as_on_the_local_runner(string scenario)
     {
         Pipeline.Steps.AdaptationResult expected, actual;
-        await using (var local = new LocalEngine())
+        await using (var local = LocalEngine.Start())
         {
             expected = await PipelineScenarios.RunAsync(local, batches, scenario);
         }

@@ -19,7 +19,11 @@ public static class PipelineScenarios
     private const int PerClass = 20;
     private const int TrainingSteps = 30;
 
-    /// <summary>Learning quality is proven in the learning tests; these rules let a small run promote so promotion itself is what is tested.</summary>
+    /// <summary>
+    /// Learning quality is proven in the learning tests; these rules let a small run promote so promotion itself is what
+    /// is tested: 20 images per class leave fewer test examples per class than the gate's default floor, and the
+    /// source-retention floor is the learning tests' concern.
+    /// </summary>
     public static readonly PromotionPolicy Lenient = PromotionPolicy.Default with
     {
         MinGainOverScratch = -1, FirstModelMustBeatLinearProbe = false, MinTestExamplesPerClass = 0, RetentionFloor = 0,
@@ -90,7 +94,7 @@ public static class PipelineScenarios
             {
                 await SeedChampionAsync(engine);
                 // Eight test images cannot make McNemar significant; the point here is the champion moving, not significance.
-                // The seeded champion (the base model) knows none of the target classes: the run may add them.
+                // The seeded champion (the base model) knows none of the batch's classes: the batch brings them as new ones.
                 await engine.StartAsync(Request(Lenient with { RequireApproval = true, MaxPValue = 1, AllowNewClasses = true }), RunId);
                 await WaitForApprovalWaitAsync(engine);
                 // While the run waits, another actor moves the champion from v1 (what it was evaluated against) to v2.

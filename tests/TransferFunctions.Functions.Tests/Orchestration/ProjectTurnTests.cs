@@ -52,7 +52,7 @@ public sealed class ProjectTurnTests(TargetBatches batches) : IAsyncLifetime
         Assert.Empty(await _app.Turns.ListAsync(project, CancellationToken.None));
         Assert.Null(await _app.Steps.Registry.GetChampionAsync(project, CancellationToken.None));
         // Approving a canceled run is refused with the run's state.
-        var refused = await Assert.ThrowsAsync<TransferFunctions.Pipeline.Api.ConflictException>(() => _app.Service.ApproveAsync("run-a"));
+        var refused = await Assert.ThrowsAsync<Pipeline.Api.ConflictException>(() => _app.Service.ApproveAsync("run-a"));
         Assert.Contains("Canceled", refused.Message);
     }
 

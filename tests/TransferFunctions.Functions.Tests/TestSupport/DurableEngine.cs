@@ -15,7 +15,7 @@ public sealed class DurableEngine : IPipelineEngine
 
     /// <param name="options">Step runner settings.</param>
     /// <param name="launcher">Makes the container job launcher over the store's folder (for the <c>container-job</c> runner).</param>
-    public static async Task<DurableEngine> StartAsync(StepRunnerOptions? options = null, Func<string, TransferFunctions.Functions.Containers.IStepJobLauncher>? launcher = null)
+    public static async Task<DurableEngine> StartAsync(StepRunnerOptions? options = null, Func<string, TransferFunctions.Azure.Jobs.IContainerStepLauncher>? launcher = null)
     {
         var folder = new TemporaryFolder();
         return new DurableEngine(folder, await DurableTestApp.StartAsync(folder.Path, options, launcher?.Invoke(folder.Path)));

@@ -1,11 +1,12 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Configuration;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using TransferFunctions.Azure.Jobs;
 using TransferFunctions.Functions.Containers;
 using TransferFunctions.Functions.Orchestration;
 using TransferFunctions.Functions.Projects;
@@ -18,74 +19,101 @@ using TransferFunctions.Pipeline.Storage;
 namespace TransferFunctions.Functions.Tests.TestSupport;
 
 /// <summary>
-/// The app's orchestrations and activities — the very function methods the Functions host would call — registered
-/// with Durable Task's in-process test host (the real SDK worker and client, replay included, over an in-memory
-/// backend), on a filesystem store in a temporary folder.
+/// The app as its composition root builds it (<see cref="FunctionsAppServices.AddTransferFunctionsApp"/> over configuration,
+/// a filesystem store in a temporary folder), with its orchestrations and activities — the very function methods the
+/// Functions host would call, on instances made the way the host makes them — registered with Durable Task's in-process
+/// test host (the real SDK worker and client, replay included, over an in-memory backend).
 /// </summary>
 public sealed class DurableTestApp : IAsyncDisposable
 {
     private readonly DurableTaskTestHost _host;
+    private readonly ServiceProvider _provider;
 
-    private DurableTestApp(DurableTaskTestHost host, IObjectStore store, PipelineSteps steps, ProjectTurns turns, DurableAdaptationServices services, string root)
+    private DurableTestApp(DurableTaskTestHost host, ServiceProvider provider, string root)
     {
         _host = host;
-        Store = store;
-        Steps = steps;
-        Turns = turns;
-        Services = services;
+        _provider = provider;
         StoreRoot = root;
     }
 
     public string StoreRoot { get; }
-    public IObjectStore Store { get; }
-    public PipelineSteps Steps { get; }
-    public ProjectTurns Turns { get; }
-    public DurableAdaptationServices Services { get; }
+    public IServiceProvider Provider => _provider;
+    public IObjectStore Store => _provider.GetRequiredService<IObjectStore>();
+    public PipelineSteps Steps => _provider.GetRequiredService<PipelineSteps>();
+    public ProjectTurns Turns => _provider.GetRequiredService<ProjectTurns>();
+    public DurableAdaptationServices Services => _provider.GetRequiredService<DurableAdaptationServices>();
     public DurableTaskClient Client => _host.Client;
 
     /// <summary>The app's adaptation service over the test host's client.</summary>
     public DurableAdaptationService Service => Services.For(Client);
 
+    /// <summary>A function class made as the Functions host makes it: constructor injection from the app's services.</summary>
+    public T Create<T>() => ActivatorUtilities.CreateInstance<T>(_provider);
+
+    /// <summary>The configuration the app is composed from: the store folder and the <c>Steps</c> section.</summary>
+    public static Dictionary<string, string?> Settings(string storeRoot, StepRunnerOptions? options = null)
+    {
+        var o = options ?? new StepRunnerOptions();
+        string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
+        return new Dictionary<string, string?>
+        {
+            ["Store:Kind"] = "filesystem",
+            ["Store:Root"] = storeRoot,
+            ["Steps:Runner"] = o.Runner,
+            ["Steps:MaxAttempts"] = o.MaxAttempts.ToString(CultureInfo.InvariantCulture),
+            ["Steps:FirstRetryInterval"] = Span(o.FirstRetryInterval),
+            ["Steps:BackoffCoefficient"] = o.BackoffCoefficient.ToString(CultureInfo.InvariantCulture),
+            ["Steps:MaxRetryInterval"] = Span(o.MaxRetryInterval),
+            ["Steps:ContainerPollInterval"] = Span(o.ContainerPollInterval),
+            ["Steps:ContainerTimeout"] = Span(o.ContainerTimeout),
+        };
+    }
+
     /// <param name="storeRoot">The filesystem store's folder.</param>
-    /// <param name="options">Step runner settings (small retry intervals keep failure tests short).</param>
-    /// <param name="launcher">The container job launcher, for the <c>container-job</c> runner.</param>
-    /// <param name="executor">Runs the steps (default: the real in-process pipeline steps).</param>
+    /// <param name="options">Step runner settings (small retry intervals keep failure tests short), given to the app as configuration.</param>
+    /// <param name="launcher">The container job launcher, for the <c>container-job</c> runner (registered before the app's, so it wins).</param>
+    /// <param name="executor">Runs the steps (default: the core's in-process pipeline steps).</param>
     /// <param name="more">Registers test orchestrations beside the app's.</param>
-    public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IStepJobLauncher? launcher = null, IStepExecutor? executor = null,
+    public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IContainerStepLauncher? launcher = null, IStepExecutor? executor = null,
         Action<DurableTaskRegistry>? more = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Store:Root"] = storeRoot }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(storeRoot, options)).Build();
         var container = new ServiceCollection().AddLogging();
         if (launcher is not null) container.AddSingleton(launcher);
         if (executor is not null) container.AddSingleton(executor);
-        container.AddSingleton(Options.Create(options ?? new StepRunnerOptions()));
-        // The app's own composition root, as Program.cs calls it.
         container.AddTransferFunctionsApp(configuration);
         var provider = container.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-        var store = provider.GetRequiredService<IObjectStore>();
-        var steps = provider.GetRequiredService<PipelineSteps>();
-        var turns = provider.GetRequiredService<ProjectTurns>();
-        var services = provider.GetRequiredService<DurableAdaptationServices>();
-        var adapt = ActivatorUtilities.CreateInstance<AdaptModelFunctions>(provider);
-        var containers = ActivatorUtilities.CreateInstance<ContainerStepFunctions>(provider);
-        var none = CancellationToken.None;
-
-        var host = await DurableTaskTestHost.StartAsync(r =>
+        try
         {
-            r.AddOrchestratorFunc<JsonElement>(DurableNames.AdaptModel, context => adapt.AdaptModel(context));
-            r.AddActivityFunc<JsonElement, JsonElement>(DurableNames.RunStep, (_, input) => adapt.RunStep(input, none));
-            r.AddActivityFunc<ProjectTurnRequest, ProjectTurnClaim>(DurableNames.ClaimProjectTurn, (_, input) => adapt.ClaimProjectTurn(input, none));
-            r.AddActivityFunc<ProjectTurnRequest, string?>(DurableNames.ReleaseProjectTurn, (_, input) => adapt.ReleaseProjectTurn(input, none));
-            r.AddOrchestratorFunc<JsonElement>(DurableNames.RunStepInContainer, context => containers.RunStepInContainer(context));
-            r.AddActivityFunc<JsonElement, PreparedContainerStep>(DurableNames.PrepareContainerStep, (_, input) => containers.PrepareContainerStep(input, none));
-            r.AddActivityFunc<StepJobRequest, string>(DurableNames.StartStepJob, (_, input) => containers.StartStepJob(input, none));
-            r.AddActivityFunc<string, StepJobStatus>(DurableNames.GetStepJobStatus, (_, input) => containers.GetStepJobStatus(input, none));
-            r.AddActivityFunc<string>(DurableNames.StopStepJob, (_, input) => containers.StopStepJob(input, none));
-            r.AddActivityFunc<string, JsonElement>(DurableNames.ReadStepOutput, (_, input) => containers.ReadStepOutput(input, none));
-            more?.Invoke(r);
-        }, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
-        return new DurableTestApp(host, store, steps, turns, services, storeRoot);
+            var adapt = ActivatorUtilities.CreateInstance<AdaptModelFunctions>(provider);
+            var containers = ActivatorUtilities.CreateInstance<ContainerStepFunctions>(provider);
+            var none = CancellationToken.None;
+            var host = await DurableTaskTestHost.StartAsync(r =>
+            {
+                r.AddOrchestratorFunc<JsonElement>(DurableNames.AdaptModel, context => adapt.AdaptModel(context));
+                r.AddActivityFunc<JsonElement, JsonElement>(DurableNames.RunStep, (_, input) => adapt.RunStep(input, none));
+                r.AddActivityFunc<ProjectTurnRequest, ProjectTurnClaim>(DurableNames.ClaimProjectTurn, (_, input) => adapt.ClaimProjectTurn(input, none));
+                r.AddActivityFunc<ProjectTurnRequest, string?>(DurableNames.ReleaseProjectTurn, (_, input) => adapt.ReleaseProjectTurn(input, none));
+                r.AddOrchestratorFunc<JsonElement>(DurableNames.RunStepInContainer, context => containers.RunStepInContainer(context));
+                r.AddActivityFunc<JsonElement, PreparedContainerStep>(DurableNames.PrepareContainerStep, (_, input) => containers.PrepareContainerStep(input, none));
+                r.AddActivityFunc<StepJobRequest, string>(DurableNames.StartStepJob, (_, input) => containers.StartStepJob(input, none));
+                r.AddActivityFunc<string, ContainerStepStatus>(DurableNames.GetStepJobStatus, (_, input) => containers.GetStepJobStatus(input, none));
+                r.AddActivityFunc<string>(DurableNames.StopStepJob, (_, input) => containers.StopStepJob(input, none));
+                r.AddActivityFunc<string, JsonElement>(DurableNames.ReadStepOutput, (_, input) => containers.ReadStepOutput(input, none));
+                more?.Invoke(r);
+            }, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
+            return new DurableTestApp(host, provider, storeRoot);
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            throw;
+        }
     }
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
 }

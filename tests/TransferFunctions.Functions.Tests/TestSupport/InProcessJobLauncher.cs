@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using TransferFunctions.Functions.Containers;
+using TransferFunctions.Azure.Jobs;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Steps;
 using TransferFunctions.Pipeline.Storage;
@@ -10,31 +10,32 @@ namespace TransferFunctions.Functions.Tests.TestSupport;
 /// Executions that do what the step container's <c>transfer step NAME --input KEY --output KEY</c> does
 /// (<see cref="StepDocuments.ExecuteAsync"/> with the real steps), in the background of this process.
 /// </summary>
-public sealed class InProcessJobLauncher(IObjectStore store, IStepExecutor executor) : IStepJobLauncher
+public sealed class InProcessJobLauncher(IObjectStore store, IStepExecutor executor) : IContainerStepLauncher
 {
     private readonly ConcurrentDictionary<string, (Task Work, CancellationTokenSource Stop)> _executions = new();
 
     public int Executions => _executions.Count;
 
-    public Task<string> StartAsync(StepJobRequest request, CancellationToken cancellationToken)
+    public Task<string> StartAsync(string step, string inputKey, string outputKey, CancellationToken cancellationToken = default)
     {
-        var name = $"{request.RunId}-{request.StepName}-{Guid.NewGuid():N}";
+        var name = $"{step}-{Guid.NewGuid():N}";
         var stop = new CancellationTokenSource();
-        _executions[name] = (Task.Run(() => StepDocuments.ExecuteAsync(store, executor, request.InputKey, request.OutputKey, stop.Token), CancellationToken.None), stop);
+        _executions[name] = (Task.Run(() => StepDocuments.ExecuteAsync(store, executor, inputKey, outputKey, stop.Token), CancellationToken.None), stop);
         return Task.FromResult(name);
     }
 
-    public Task<StepJobStatus> GetStatusAsync(string executionName, CancellationToken cancellationToken)
+    public Task<ContainerStepStatus> GetStatusAsync(string executionName, CancellationToken cancellationToken = default)
     {
         var work = _executions[executionName].Work;
-        return Task.FromResult(work.Status switch
+        var (state, message) = work.Status switch
         {
-            TaskStatus.RanToCompletion => new StepJobStatus(StepJobState.Succeeded),
-            TaskStatus.Canceled => new StepJobStatus(StepJobState.Stopped),
-            TaskStatus.Faulted => new StepJobStatus(StepJobState.Failed, work.Exception!.GetBaseException().Message),
-            _ => new StepJobStatus(StepJobState.Running),
-        });
+            TaskStatus.RanToCompletion => (ContainerStepState.Succeeded, "succeeded"),
+            TaskStatus.Canceled => (ContainerStepState.Stopped, "stopped"),
+            TaskStatus.Faulted => (ContainerStepState.Failed, work.Exception!.GetBaseException().Message),
+            _ => (ContainerStepState.Running, "running"),
+        };
+        return Task.FromResult(new ContainerStepStatus(executionName, state, state.ToString(), message, null, null));
     }
 
-    public Task StopAsync(string executionName, CancellationToken cancellationToken) => _executions[executionName].Stop.CancelAsync();
+    public Task StopAsync(string executionName, CancellationToken cancellationToken = default) => _executions[executionName].Stop.CancelAsync();
 }

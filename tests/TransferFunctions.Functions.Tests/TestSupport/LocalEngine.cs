@@ -1,55 +1,72 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Steps;
-using TransferFunctions.Pipeline.Storage;
 
 namespace TransferFunctions.Functions.Tests.TestSupport;
 
-/// <summary>The core's local runner (what <c>transfer serve</c> and the CLI run).</summary>
+/// <summary>
+/// The core's local runner as <c>transfer serve</c> composes it (<see cref="CoreServiceCollectionExtensions.AddTransferFunctionsCore"/>):
+/// the <see cref="RunScheduler"/> executes submitted runs, a run waiting for approval parks and <see cref="ParkedRuns"/>
+/// wakes it on its event or deadline. Unlike <c>transfer serve</c> no data-arrival trigger runs: the scenarios deliver
+/// batches with their <c>_READY</c> marker and submit their runs themselves.
+/// </summary>
 public sealed class LocalEngine : IPipelineEngine
 {
-    private readonly TemporaryFolder _folder = new();
-    private readonly AdaptationService _service;
-    private readonly ConcurrentDictionary<string, Task<RunRecord>> _running = new();
+    private readonly TemporaryFolder _folder;
+    private readonly ServiceProvider _provider;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _waker;
 
-    public LocalEngine()
+    private LocalEngine(TemporaryFolder folder, ServiceProvider provider)
     {
-        // The core's composition root, as the CLI composes it; the run is executed inline and waits for its events
-        // instead of parking (nothing would wake a parked run here: there is no scheduler).
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Store:Root"] = _folder.Path,
-            ["Runner:PollInterval"] = "00:00:00.050",
-            ["Runner:ParkWhenWaiting"] = "false",
-        }).Build();
-        _provider = new ServiceCollection().AddLogging().AddTransferFunctionsCore(configuration).BuildServiceProvider();
-        Steps = _provider.GetRequiredService<PipelineSteps>();
-        _service = _provider.GetRequiredService<AdaptationService>();
+        _folder = folder;
+        _provider = provider;
+        var parked = provider.GetRequiredService<ParkedRuns>();
+        _waker = Task.Run(() => parked.RunAsync(_stopping.Token));
     }
 
-    private readonly ServiceProvider _provider;
+    public static LocalEngine Start()
+    {
+        var folder = new TemporaryFolder();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Store:Root"] = folder.Path,
+            ["Runner:PollInterval"] = "00:00:00.050",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        // As AddLocalRunExecution does: the service schedules through the local scheduler.
+        services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<RunScheduler>());
+        services.AddTransferFunctionsCore(configuration);
+        return new LocalEngine(folder, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+    }
 
     public string Name => "local";
     public string StoreRoot => _folder.Path;
-    public PipelineSteps Steps { get; }
-    public IAdaptationService Service => _service;
+    public PipelineSteps Steps => _provider.GetRequiredService<PipelineSteps>();
+    public IAdaptationService Service => _provider.GetRequiredService<IAdaptationService>();
 
-    public async Task<RunRecord> StartAsync(AdaptationRequest request, string runId)
-    {
-        var run = await _service.SubmitAsync(request, runId);
-        _running.TryAdd(runId, Task.Run(() => _service.RunAsync(runId)));
-        return run;
-    }
+    /// <summary>Submits the run; the scheduler executes it.</summary>
+    public Task<RunRecord> StartAsync(AdaptationRequest request, string runId) => Service.SubmitAsync(request, runId);
 
-    public Task<RunRecord> CompletionAsync(string runId) => _running[runId].WaitAsync(TimeSpan.FromMinutes(10));
+    public Task<RunRecord> CompletionAsync(string runId) => Service.WaitForCompletionAsync(runId, TimeSpan.FromMinutes(10));
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _waker;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _provider.GetRequiredService<RunScheduler>().StopAsync();
         await _provider.DisposeAsync();
+        _stopping.Dispose();
         _folder.Dispose();
     }
 }

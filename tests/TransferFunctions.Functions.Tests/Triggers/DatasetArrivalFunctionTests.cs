@@ -17,7 +17,7 @@ public sealed class DatasetArrivalFunctionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await DurableTestApp.StartAsync(_folder.Path);
-        _function = new DatasetArrivalFunction(_app.Services, NullLoggerFactory.Instance);
+        _function = _app.Create<DatasetArrivalFunction>();
     }
 
     private Task Deliver(string project, string batch) => _function.RunAsync([], project, batch, _app.Client, CancellationToken.None);
