@@ -25,11 +25,16 @@ public static class PromotionJudge
 
         var scratchGain = cand.Accuracy - e.Scratch.Report.Accuracy;
         var negativeTransfer = scratchGain <= 0;
+        // How the two split the test images: an exact tie of two different models (the demo's 91.51% vs 91.51%, 18 images
+        // each way) reads like one model scored twice unless the verdict says they disagree.
+        var (onlyCandidate, onlyScratch) = SplitCorrect(e.Candidate.Correct, e.Scratch.Correct);
         verdicts.Add(new RuleVerdict(BeatsScratch, scratchGain > policy.MinGainOverScratch,
             negativeTransfer
-                ? $"negative transfer: candidate {Pct(cand.Accuracy)} is not better than scratch {Pct(e.Scratch.Report.Accuracy)}"
+                ? $"negative transfer: candidate {Pct(cand.Accuracy)} is not better than scratch {Pct(e.Scratch.Report.Accuracy)} "
+                  + $"(only the candidate right on {onlyCandidate} test images, only scratch on {onlyScratch})"
                 : $"candidate {Pct(cand.Accuracy)} vs scratch {Pct(e.Scratch.Report.Accuracy)} (+{Pts(scratchGain)}, required > {Pts(policy.MinGainOverScratch)})",
-            Numbers(("candidate_accuracy", cand.Accuracy), ("scratch_accuracy", e.Scratch.Report.Accuracy), ("gain", scratchGain))));
+            Numbers(("candidate_accuracy", cand.Accuracy), ("scratch_accuracy", e.Scratch.Report.Accuracy), ("gain", scratchGain),
+                ("only_candidate_correct", onlyCandidate), ("only_scratch_correct", onlyScratch))));
 
         if (e.Champion is { } champ)
         {
@@ -136,6 +141,19 @@ public static class PromotionJudge
             ? "no class lost recall versus the champion"
             : $"largest recall drop: '{worst.Item1}' −{Pts(worst.Item2)} (bound {Pts(policy.MaxClassRegression)})";
         return new RuleVerdict(NoClassRegression, passed, detail, Numbers(("worst_drop", worst.Item2), ("bound", policy.MaxClassRegression)));
+    }
+
+    /// <summary>Examples only <paramref name="a"/> gets right and only <paramref name="b"/> gets right (paired, same test set).</summary>
+    private static (int OnlyA, int OnlyB) SplitCorrect(bool[] a, bool[] b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"paired results of different test sets ({a.Length} and {b.Length} examples)");
+        var (onlyA, onlyB) = (0, 0);
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] && !b[i]) onlyA++;
+            else if (b[i] && !a[i]) onlyB++;
+        }
+        return (onlyA, onlyB);
     }
 
     private static IReadOnlyDictionary<string, double> Numbers(params (string Key, double Value)[] values) =>

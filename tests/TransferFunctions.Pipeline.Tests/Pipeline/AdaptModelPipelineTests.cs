@@ -83,6 +83,51 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal("promoted", json.RootElement.GetProperty("outcome").GetString());
     }
 
+    /// <summary>
+    /// In a run that has a champion, evaluate scores three different models: each role's per-example results are its own
+    /// staged (or registered) weights' predictions, re-scored here in a fresh load. Guards the demo's exact candidate–scratch
+    /// ties (91.51% vs 91.51%) against an evaluation that scores one model twice: those were real ties of different models.
+    /// </summary>
+    [Fact]
+    public async Task Run_with_a_champion_evaluates_candidate_scratch_and_champion_each_from_its_own_weights()
+    {
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20, holdoutPerClass: 20);
+        var (first, _, firstPrepared) = await RunToEndAsync(Request("b1", ReplaySteps) with { Policy = Lenient }, "champion-run-1");
+        firstPrepared?.Dispose();
+        Assert.True(first.Outcome == "promoted", $"{first.Outcome}: {string.Join("; ", first.Reasons)}");
+        await batches.DeliverAsync(_folder.Path, Project, "b2", perClass: 20, offset: 20);
+        var (second, steps, prepared) = await RunToEndAsync(Request("b2", ReplaySteps) with { Policy = Lenient }, "champion-run-2");
+        using var _ = prepared;
+        Assert.True(second.ChampionAccuracy is not null, $"run 2 was not judged against the champion: {second.Outcome}: {string.Join("; ", second.Reasons)}");
+
+        using var report = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "champion-run-2", "report.json"), Ct));
+        var evidence = report.RootElement.GetProperty("evaluation").GetProperty("evidence");
+        bool[] Reported(string role) => evidence.GetProperty(role).GetProperty("correct").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
+        var x = prepared!.Inputs("test");
+        var truth = prepared.Targets("test").data<long>().ToArray();
+        (int[] Predicted, bool[] Correct) Rescore(TransferFunctions.Learning.Models.ModelPackage package)
+        {
+            var predicted = TransferFunctions.Learning.Evaluation.ModelEvaluator.Predict(package.Model, x).Labels;
+            return (predicted, predicted.Select((p, i) => p == truth[i]).ToArray());
+        }
+        using var candidate = TransferFunctions.Learning.Models.ModelPackage.Load(Path.Combine(_folder.Path, "runs", "champion-run-2", "candidate"));
+        using var scratch = TransferFunctions.Learning.Models.ModelPackage.Load(Path.Combine(_folder.Path, "runs", "champion-run-2", "scratch"));
+        using var champion = await steps.Bases.LoadVersionAsync(Project, 1, Ct);
+        var (candidatePredicted, candidateCorrect) = Rescore(candidate);
+        var (scratchPredicted, scratchCorrect) = Rescore(scratch);
+        var (championPredicted, championCorrect) = Rescore(champion);
+
+        Assert.True(truth.Length >= 100, $"{truth.Length} test images");
+        Assert.Equal(candidateCorrect, Reported("candidate"));
+        Assert.Equal(scratchCorrect, Reported("scratch"));
+        Assert.Equal("champion v1", evidence.GetProperty("champion").GetProperty("model").GetString());
+        Assert.Equal(championCorrect, Reported("champion"));
+        // Three trainings (fine-tune now, fine-tune before, scratch): none predicts exactly like another.
+        Assert.NotEqual(candidatePredicted, scratchPredicted);
+        Assert.NotEqual(candidatePredicted, championPredicted);
+        Assert.NotEqual(scratchPredicted, championPredicted);
+    }
+
     /// <summary>Runs <paramref name="request"/> in process on a fresh store over the delivered batches; returns its result, the steps and the run's prepared tensors (when validation stored them).</summary>
     private async Task<(AdaptationResult Result, PipelineSteps Steps, PreparedTensors? Prepared)> RunToEndAsync(AdaptationRequest request, string runId)
     {

@@ -49,6 +49,23 @@ public sealed class PromotionJudgeTests
     }
 
     [Fact]
+    public void Exact_tie_with_scratch_is_rejected_and_says_how_the_two_models_split_the_test_images()
+    {
+        // Both get 180 of 200 right, but different ones: a real tie of two models, not one model scored twice.
+        var evidence = new EvaluationEvidence(Model("candidate", Range(0, 20)), Model("champion", Range(0, 40)), Model("scratch", Range(10, 20)), null, null, null);
+
+        var decision = PromotionJudge.Decide(PromotionPolicy.Default, evidence);
+
+        var scratch = decision.Verdicts[0];
+        Assert.Equal(PromotionJudge.BeatsScratch, scratch.Rule);
+        Assert.False(scratch.Passed);
+        Assert.Equal(0, scratch.Numbers["gain"], 9);
+        Assert.Equal(10, scratch.Numbers["only_candidate_correct"]);
+        Assert.Equal(10, scratch.Numbers["only_scratch_correct"]);
+        Assert.Contains("only the candidate right on 10 test images, only scratch on 10", scratch.Detail);
+    }
+
+    [Fact]
     public void First_model_below_the_linear_probe_is_rejected()
     {
         var evidence = new EvaluationEvidence(Model("candidate", Range(0, 20)), null, Model("scratch", Range(0, 40)), Model("probe", Range(0, 10)), null, null);
