@@ -36,7 +36,7 @@ public sealed class ShippedBaseResolutionTests : IDisposable
     [Fact]
     public async Task A_missing_imagenet_base_says_how_to_produce_it()
     {
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => Resolver().LoadAsync("imagenet-resnet18", CancellationToken.None));
+        var e = await Assert.ThrowsAsync<TransferFunctions.Pipeline.Api.InvalidRequestException>(() => Resolver().LoadAsync("imagenet-resnet18", CancellationToken.None));
         Assert.Contains("not installed", e.Message);
         Assert.Contains("transfer models import --imagenet-resnet18", e.Message);
     }
