@@ -74,10 +74,11 @@ public sealed class DurableTestApp : IAsyncDisposable
     /// <param name="launcher">The container job launcher, for the <c>container-job</c> runner (registered before the app's, so it wins).</param>
     /// <param name="executor">Runs the steps (default: the core's in-process pipeline steps).</param>
     /// <param name="more">Registers test orchestrations beside the app's.</param>
+    /// <param name="settings">More configuration, over the store and step settings.</param>
     public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IContainerStepLauncher? launcher = null, IStepExecutor? executor = null,
-        Action<DurableTaskRegistry>? more = null)
+        Action<DurableTaskRegistry>? more = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(storeRoot, options)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(storeRoot, options)).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var container = new ServiceCollection().AddLogging();
         if (launcher is not null) container.AddSingleton(launcher);
         if (executor is not null) container.AddSingleton(executor);
