@@ -66,6 +66,7 @@ public sealed class DurableTestApp : IAsyncDisposable
             ["Steps:MaxRetryInterval"] = Span(o.MaxRetryInterval),
             ["Steps:ContainerPollInterval"] = Span(o.ContainerPollInterval),
             ["Steps:ContainerTimeout"] = Span(o.ContainerTimeout),
+            ["Steps:ProjectTurnRecheckInterval"] = Span(o.ProjectTurnRecheckInterval),
         };
     }
 
@@ -89,11 +90,12 @@ public sealed class DurableTestApp : IAsyncDisposable
             var adapt = ActivatorUtilities.CreateInstance<AdaptModelFunctions>(provider);
             var containers = ActivatorUtilities.CreateInstance<ContainerStepFunctions>(provider);
             var none = CancellationToken.None;
-            var host = await DurableTaskTestHost.StartAsync(r =>
+            DurableTaskTestHost? started = null;
+            var host = started = await DurableTaskTestHost.StartAsync(r =>
             {
                 r.AddOrchestratorFunc<JsonElement>(DurableNames.AdaptModel, context => adapt.AdaptModel(context));
                 r.AddActivityFunc<JsonElement, JsonElement>(DurableNames.RunStep, (_, input) => adapt.RunStep(input, none));
-                r.AddActivityFunc<ProjectTurnRequest, ProjectTurnClaim>(DurableNames.ClaimProjectTurn, (_, input) => adapt.ClaimProjectTurn(input, none));
+                r.AddActivityFunc<ProjectTurnRequest, ProjectTurnClaim>(DurableNames.ClaimProjectTurn, (_, input) => adapt.ClaimProjectTurn(input, started!.Client, none));
                 r.AddActivityFunc<ProjectTurnRequest, string?>(DurableNames.ReleaseProjectTurn, (_, input) => adapt.ReleaseProjectTurn(input, none));
                 r.AddOrchestratorFunc<JsonElement>(DurableNames.RunStepInContainer, context => containers.RunStepInContainer(context));
                 r.AddActivityFunc<JsonElement, PreparedContainerStep>(DurableNames.PrepareContainerStep, (_, input) => containers.PrepareContainerStep(input, none));
