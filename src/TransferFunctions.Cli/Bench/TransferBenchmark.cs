@@ -104,12 +104,11 @@ public static class TransferBenchmark
             foreach (var target in targets)
                 foreach (var k in s.K)
                 {
-                    foreach (var (baseName, package) in bases)
-                        if (!logme.Any(l => l.Target == target.Name && l.Base == baseName && l.K == k && l.Seed == seed))
+                    if (!logme.Any(l => l.Target == target.Name && l.K == k && l.Seed == seed))
+                        foreach (var score in LogMeOf(target, bases, k, seed, ct))
                         {
-                            var score = LogMeOf(target, package, k, seed, ct);
-                            logme.Add(new LogMeRow(target.Name, baseName, k, seed, package.Manifest.Input.Height, score));
-                            log.WriteLine($"[transfer] {target.Name,-12} k={k,-4} seed={seed} {baseName,-18} LogME {score:F4}");
+                            logme.Add(new LogMeRow(target.Name, score.Reference, k, seed, score.InputSize, score.LogMe));
+                            log.WriteLine($"[transfer] {target.Name,-12} k={k,-4} seed={seed} {score.Reference,-18} LogME {score.LogMe:F4}");
                         }
                     foreach (var (baseName, method) in Cells)
                     {
@@ -162,12 +161,12 @@ public static class TransferBenchmark
         return predicted.eq(labels).to_type(ScalarType.Float64).mean().item<double>();
     }
 
-    private static double LogMeOf(Target target, ModelPackage package, int k, int seed, CancellationToken ct)
+    /// <summary>Both bases ranked by LogME on the sample's training images, as the pipeline's auto ranks a project's candidate bases.</summary>
+    private static IReadOnlyList<BaseCandidateScore> LogMeOf(Target target, IReadOnlyList<(string, ModelPackage)> bases, int k, int seed, CancellationToken ct)
     {
         using var scope = NewDisposeScope();
         var train = LabelEfficiencyBenchmark.Sample(target.TrainByClass, k, seed).Train;
-        var features = FeatureExtractor.Extract(package.Model, target.Images(train, package.Manifest.Input), ct);
-        return TransferAnalysis.Transferability(features, target.LabelsOf(train), target.Labels.Length).Score;
+        return BaseRanking.Rank(bases, spec => target.Images(train, spec), target.LabelsOf(train), target.Labels.Length, train.Length, ct);
     }
 
     /// <summary>Test inputs per target and input spec, and a base's test features, kept for the whole benchmark.</summary>
