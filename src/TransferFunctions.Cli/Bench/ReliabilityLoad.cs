@@ -42,6 +42,10 @@ public static class ReliabilityLoad
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var log = options.Log;
+        // This process is the load generator: batch delivery encodes images on pool threads, and the burst's 200
+        // continuations must not wait for the pool to grow, or the client would time itself.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (workers < Serve.ServeHost.MinWorkerThreads) ThreadPool.SetMinThreads(Serve.ServeHost.MinWorkerThreads, completionPorts);
         var temporary = options.StoreRoot is null ? Path.Combine(Path.GetTempPath(), "tf-reliability-load-" + Guid.NewGuid().ToString("N")) : null;
         var root = Path.GetFullPath(options.StoreRoot ?? Path.Combine(temporary!, "store"));
         var logs = options.LogDirectory ?? Path.Combine(temporary ?? Path.GetDirectoryName(root)!, "logs");
@@ -82,13 +86,16 @@ public static class ReliabilityLoad
             log.WriteLine($"[load] {batches.Length} batches across {projects.Length} projects delivered in {lastArrival:F1} s");
             var finished = await WaitForRunsAsync(http, expected, options.Deadline, log, ct);
             var status = await burst;
+            // The same burst with nothing training: what the status path costs on this machine by itself.
+            var (_, idle) = await SendBurstAsync(http, expected, options.StatusRequests, ct);
+            log.WriteLine($"[load] the same burst with no run training: p50 {Percentile(idle, 0.50):F1} ms, p99 {Percentile(idle, 0.99):F1} ms");
             await stop.CancelAsync();
             var sampled = await memory;
             var hwm = server.ResidentMemoryMb()?.Peak ?? 0;
             await server.StopAsync();
             var seconds = total.Elapsed.TotalSeconds;
 
-            return await SummarizeAsync(store, projects, expected, finished, status, Math.Max(sampled, hwm), batches.Length, lastArrival, seconds, log, ct);
+            return await SummarizeAsync(store, projects, expected, finished, status, Percentile(idle, 0.99), Math.Max(sampled, hwm), batches.Length, lastArrival, seconds, log, ct);
         }
         finally
         {
@@ -105,11 +112,12 @@ public static class ReliabilityLoad
         }
     }
 
-    private sealed record Burst(int Sent, int Answered, int Training, double P50, double P99, double Max);
+    private sealed record Burst(int Sent, int Answered, int Training, double P50, double P99, double Max, double FirstP50, double FirstP99);
 
     /// <summary>
     /// Waits until runs are training (a run inside <c>adapt</c> or <c>train-scratch</c>, with at least two runs known), then
-    /// sends <paramref name="requests"/> status requests at once over as many connections, and times each to its last byte.
+    /// sends <paramref name="requests"/> status requests at once, twice: first over new connections (each pays its TCP
+    /// connect), then over the connections the first burst left open, as clients that poll keep them. Each is timed to its last byte.
     /// </summary>
     private static async Task<Burst> StatusBurstAsync(HttpClient http, IReadOnlyList<string> ids, int requests, TextWriter log, CancellationToken ct)
     {
@@ -123,13 +131,24 @@ public static class ReliabilityLoad
 
         var known = runs.Select(r => r.InstanceId).ToArray();
         var training = runs.Count(IsTraining);
-        // Warm the route once (JIT, first connection), as any long-running host is.
+        // Warm the route once (JIT), as any long-running host is.
         using (await http.GetAsync($"/api/adaptations/{known[0]}", ct)) { }
 
+        var (firstAnswered, first) = await SendBurstAsync(http, known, requests, ct);
+        var (answered, open) = await SendBurstAsync(http, known, requests, ct);
+        var burst = new Burst(2 * requests, firstAnswered + answered, training, Percentile(open, 0.50), Percentile(open, 0.99), open[^1], Percentile(first, 0.50), Percentile(first, 0.99));
+        log.WriteLine($"[load] {requests} concurrent status requests while {training} run(s) trained: {burst.Answered}/{burst.Sent} answered; " +
+            $"open connections p50 {burst.P50:F1} ms, p99 {burst.P99:F1} ms, max {burst.Max:F1} ms; new connections p50 {burst.FirstP50:F1} ms, p99 {burst.FirstP99:F1} ms");
+        return burst;
+    }
+
+    /// <summary>Sends <paramref name="requests"/> status requests at the same moment; returns how many were answered right and the latencies, ascending.</summary>
+    private static async Task<(int Answered, double[] Sorted)> SendBurstAsync(HttpClient http, IReadOnlyList<string> ids, int requests, CancellationToken ct)
+    {
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = Enumerable.Range(0, requests).Select(async i =>
         {
-            var id = known[i % known.Length];
+            var id = ids[i % ids.Count];
             await go.Task;
             var watch = Stopwatch.StartNew();
             using var response = await http.GetAsync($"/api/adaptations/{id}", ct);
@@ -139,10 +158,7 @@ public static class ReliabilityLoad
         }).ToArray();
         go.SetResult();
         var results = await Task.WhenAll(calls);
-        var sorted = results.Select(r => r.Ms).Order().ToArray();
-        var burst = new Burst(requests, results.Count(r => r.Ok), training, Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted[^1]);
-        log.WriteLine($"[load] {requests} concurrent status requests while {training} run(s) trained: {burst.Answered} answered, p50 {burst.P50:F1} ms, p99 {burst.P99:F1} ms, max {burst.Max:F1} ms");
-        return burst;
+        return (results.Count(r => r.Ok), results.Select(r => r.Ms).Order().ToArray());
     }
 
     private static bool IsTraining(RunRecord run) =>
@@ -201,7 +217,7 @@ public static class ReliabilityLoad
 
     /// <summary>Reads the store the server left (run records, registry, champion aliases) and checks the guarantees.</summary>
     private static async Task<ReliabilityLoadResult> SummarizeAsync(IObjectStore store, IReadOnlyList<string> projects, IReadOnlyList<string> expected, HashSet<string> finished,
-        Burst burst, double peakRss, int delivered, double arrivalSeconds, double seconds, TextWriter log, CancellationToken ct)
+        Burst burst, double idleP99, double peakRss, int delivered, double arrivalSeconds, double seconds, TextWriter log, CancellationToken ct)
     {
         var client = new OrchestrationClient(store);
         var registry = new ModelRegistry(store);
@@ -254,7 +270,7 @@ public static class ReliabilityLoad
 
         var lost = expected.Count(id => !finished.Contains(id) && !(runs.TryGetValue(id, out var r) && r.IsTerminal));
         var result = new ReliabilityLoadResult(delivered, Math.Round(arrivalSeconds, 1), expected.Count - lost, expected.Count(id => runs.TryGetValue(id, out var r) && r.Status == RunStatus.Completed),
-            lost, versions, duplicates, violations.Count == 0, violations, burst.Sent, burst.Answered, burst.Training, burst.P50, burst.P99, burst.Max,
+            lost, versions, duplicates, violations.Count == 0, violations, burst.Sent, burst.Answered, burst.Training, burst.P50, burst.P99, burst.Max, burst.FirstP50, burst.FirstP99, idleP99,
             Math.Round(peakRss, 1), Math.Round(seconds, 1), failures);
         log.WriteLine($"[load] runs finished {result.RunsFinished}/{expected.Count} (completed {result.RunsCompleted}), lost {lost}, versions {versions}, duplicates {duplicates}, " +
             $"serialized {result.PromotionsSerialized}, peak RSS {result.PeakRssMb} MiB, {result.Seconds} s");

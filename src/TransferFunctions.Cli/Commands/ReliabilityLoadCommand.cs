@@ -55,6 +55,9 @@ public static class ReliabilityLoadCommand
         ["status_p50_ms"] = r.StatusP50Ms,
         ["status_p99_ms"] = r.StatusP99Ms,
         ["status_max_ms"] = r.StatusMaxMs,
+        ["status_new_connection_p50_ms"] = r.StatusNewConnectionP50Ms,
+        ["status_new_connection_p99_ms"] = r.StatusNewConnectionP99Ms,
+        ["status_idle_p99_ms"] = r.StatusIdleP99Ms,
         ["peak_rss_mb"] = r.PeakRssMb,
         ["seconds"] = r.Seconds,
     };

@@ -27,7 +27,8 @@ public sealed class ReliabilityLoadTests
         Assert.Equal(6, result.Promotions);
         Assert.Equal(0, result.DuplicateVersions);
         Assert.True(result.PromotionsSerialized, string.Join("; ", result.SerializationViolations));
-        Assert.Equal(50, result.StatusAnswered);
+        Assert.Equal(100, result.StatusRequests);
+        Assert.Equal(100, result.StatusAnswered);
         Assert.True(result.RunsTrainingDuringStatus >= 1);
         Assert.True(result.PeakRssMb > 0);
     }
