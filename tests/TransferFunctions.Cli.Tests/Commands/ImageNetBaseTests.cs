@@ -99,6 +99,44 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
     }
 
     [Fact]
+    public async Task Auto_with_candidate_bases_ranks_them_by_LogME_adapts_the_first_and_records_the_choice_while_a_named_base_skips_the_ranking()
+    {
+        var store = Path.Combine(_folder.Path, "store");
+        var candidates = new[] { "fashion-compact", Base };
+        await new FileSystemObjectStore(store).WriteJsonAsync(ProjectSettings.KeyOf("letters"),
+            new ProjectSettings("auto", Steps, Policy: Policy, CandidateBases: candidates), WriteCondition.Always);
+        var data = await DataFolderAsync("b1");
+
+        var (code, stdout, stderr) = await CliRun.RunAsync("adapt", "--project", "letters", "--data", data, "--batch", "b1", "--store", store);
+
+        Assert.True(code == 0, stderr + stdout);
+        var result = JsonDocument.Parse(CliRun.LastLine(stdout)).RootElement;
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(result.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+        var dataset = report.RootElement.GetProperty("data");
+        var ranking = dataset.GetProperty("baseRanking").EnumerateArray().Select(r => (Reference: r.GetProperty("reference").GetString()!, LogMe: r.GetProperty("logMe").GetDouble(), Digest: r.GetProperty("weightsDigest").GetString()!)).ToList();
+        Assert.Equal(candidates.Order(), ranking.Select(r => r.Reference).Order());
+        Assert.True(ranking[0].LogMe >= ranking[1].LogMe, "the ranking is best first");
+        Assert.Equal(ranking[0].Reference, dataset.GetProperty("baseModel").GetString());
+        Assert.Equal(ranking[0].Digest, dataset.GetProperty("baseWeightsDigest").GetString());
+        Assert.Contains("base choice", await File.ReadAllTextAsync(result.GetProperty("report").GetString()!));
+        var card = await new ModelRegistry(new FileSystemObjectStore(store)).GetAsync("letters", 1);
+        Assert.NotNull(card);
+        Assert.Equal(ranking[0].Reference, card.BaseModel!.Name);
+        Assert.Equal(ranking[0].Digest, card.BaseModel.WeightsDigest);
+        Assert.StartsWith($"{ranking[0].Reference}, by LogME on ", card.Hyperparameters["base_choice"]);
+        Assert.Contains(ranking[1].Reference, card.Hyperparameters["base_choice"]);
+        Assert.Contains("Base chosen among the project's candidates", card.Notes);
+
+        // A request that names its base is adapted from that base, unranked.
+        var (namedCode, namedOut, namedErr) = await CliRun.RunAsync("adapt", "--project", "letters", "--data", await DataFolderAsync("b2"), "--batch", "b2", "--base", ranking[1].Reference, "--store", store);
+        Assert.True(namedCode == 0, namedErr + namedOut);
+        var named = JsonDocument.Parse(CliRun.LastLine(namedOut)).RootElement;
+        using var namedReport = JsonDocument.Parse(await File.ReadAllTextAsync(named.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+        Assert.Equal(ranking[1].Reference, namedReport.RootElement.GetProperty("data").GetProperty("baseModel").GetString());
+        Assert.False(namedReport.RootElement.GetProperty("data").TryGetProperty("baseRanking", out var absent) && absent.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task Serve_takes_the_imagenet_base_from_the_request_body_and_from_project_settings()
     {
         await using var host = await ServeTestHost.StartAsync(Path.Combine(_folder.Path, "served"));
