@@ -51,6 +51,10 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         Assert.Contains($"{ImageNetResNet18Source.PackageId} {ImageNetResNet18Source.PackageVersion}", license);
     }
 
+    /// <summary>The run's report.json, beside the report.html the pipeline's last stdout line names.</summary>
+    private static async Task<JsonDocument> ReportAsync(JsonElement result) =>
+        JsonDocument.Parse(await File.ReadAllTextAsync(result.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+
     private static void AssertNoRetentionRule(JsonElement decision)
     {
         var rules = decision.GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("rule").GetString()).ToList();
@@ -92,7 +96,7 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         var card = await new ModelRegistry(new FileSystemObjectStore(store)).GetAsync("shoes", 1);
         Assert.NotNull(card);
         AssertNamesTheImageNetBase(card.BaseModel, card.License);
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(result.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+        using var report = await ReportAsync(result);
         Assert.Equal(Base, report.RootElement.GetProperty("request").GetProperty("baseModel").GetString());
         Assert.Equal(imagenet.Manifest.WeightsDigest, report.RootElement.GetProperty("data").GetProperty("baseWeightsDigest").GetString());
         AssertNoRetentionRule(report.RootElement.GetProperty("decision"));
@@ -111,7 +115,7 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
 
         Assert.True(code == 0, stderr + stdout);
         var result = JsonDocument.Parse(CliRun.LastLine(stdout)).RootElement;
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(result.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+        using var report = await ReportAsync(result);
         var dataset = report.RootElement.GetProperty("data");
         var ranking = dataset.GetProperty("baseRanking").EnumerateArray().Select(r => (Reference: r.GetProperty("reference").GetString()!, LogMe: r.GetProperty("logMe").GetDouble(), Digest: r.GetProperty("weightsDigest").GetString()!)).ToList();
         Assert.Equal(candidates.Order(), ranking.Select(r => r.Reference).Order());
@@ -131,7 +135,7 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         var (namedCode, namedOut, namedErr) = await CliRun.RunAsync("adapt", "--project", "letters", "--data", await DataFolderAsync("b2"), "--batch", "b2", "--base", ranking[1].Reference, "--store", store);
         Assert.True(namedCode == 0, namedErr + namedOut);
         var named = JsonDocument.Parse(CliRun.LastLine(namedOut)).RootElement;
-        using var namedReport = JsonDocument.Parse(await File.ReadAllTextAsync(named.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+        using var namedReport = await ReportAsync(named);
         Assert.Equal(ranking[1].Reference, namedReport.RootElement.GetProperty("data").GetProperty("baseModel").GetString());
         Assert.False(namedReport.RootElement.GetProperty("data").TryGetProperty("baseRanking", out var absent) && absent.ValueKind != JsonValueKind.Null);
     }
