@@ -128,7 +128,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         {
             championVersion = champion.Value.Version;
             using var championPackage = await bases.LoadVersionAsync(request.Run.Project, championVersion.Value, cancellationToken);
-            championEval = Evaluate($"champion v{championVersion}", championPackage, x, y, labels);
+            championEval = Evaluate($"champion v{championVersion}", championPackage, data.ChampionTestInputs, y, labels);
         }
         else if (request.Probe is { } probeModel)
         {

@@ -51,6 +51,10 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         Assert.Contains($"{ImageNetResNet18Source.PackageId} {ImageNetResNet18Source.PackageVersion}", license);
     }
 
+    /// <summary>The run's report.json, beside the report.html the pipeline's last stdout line names.</summary>
+    private static async Task<JsonDocument> ReportAsync(JsonElement result) =>
+        JsonDocument.Parse(await File.ReadAllTextAsync(result.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+
     private static void AssertNoRetentionRule(JsonElement decision)
     {
         var rules = decision.GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("rule").GetString()).ToList();
@@ -92,10 +96,48 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         var card = await new ModelRegistry(new FileSystemObjectStore(store)).GetAsync("shoes", 1);
         Assert.NotNull(card);
         AssertNamesTheImageNetBase(card.BaseModel, card.License);
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(result.GetProperty("report").GetString()!.Replace("report.html", "report.json", StringComparison.Ordinal)));
+        using var report = await ReportAsync(result);
         Assert.Equal(Base, report.RootElement.GetProperty("request").GetProperty("baseModel").GetString());
         Assert.Equal(imagenet.Manifest.WeightsDigest, report.RootElement.GetProperty("data").GetProperty("baseWeightsDigest").GetString());
         AssertNoRetentionRule(report.RootElement.GetProperty("decision"));
+    }
+
+    [Fact]
+    public async Task Auto_with_candidate_bases_ranks_them_by_LogME_adapts_the_first_and_records_the_choice_while_a_named_base_skips_the_ranking()
+    {
+        var store = Path.Combine(_folder.Path, "store");
+        var candidates = new[] { "fashion-compact", Base };
+        await new FileSystemObjectStore(store).WriteJsonAsync(ProjectSettings.KeyOf("letters"),
+            new ProjectSettings("auto", Steps, Policy: Policy, CandidateBases: candidates), WriteCondition.Always);
+        var data = await DataFolderAsync("b1");
+
+        var (code, stdout, stderr) = await CliRun.RunAsync("adapt", "--project", "letters", "--data", data, "--batch", "b1", "--store", store);
+
+        Assert.True(code == 0, stderr + stdout);
+        var result = JsonDocument.Parse(CliRun.LastLine(stdout)).RootElement;
+        using var report = await ReportAsync(result);
+        var dataset = report.RootElement.GetProperty("data");
+        var ranking = dataset.GetProperty("baseRanking").EnumerateArray().Select(r => (Reference: r.GetProperty("reference").GetString()!, LogMe: r.GetProperty("logMe").GetDouble(), Digest: r.GetProperty("weightsDigest").GetString()!)).ToList();
+        Assert.Equal(candidates.Order(), ranking.Select(r => r.Reference).Order());
+        Assert.True(ranking[0].LogMe >= ranking[1].LogMe, "the ranking is best first");
+        Assert.Equal(ranking[0].Reference, dataset.GetProperty("baseModel").GetString());
+        Assert.Equal(ranking[0].Digest, dataset.GetProperty("baseWeightsDigest").GetString());
+        Assert.Contains("base choice", await File.ReadAllTextAsync(result.GetProperty("report").GetString()!));
+        var card = await new ModelRegistry(new FileSystemObjectStore(store)).GetAsync("letters", 1);
+        Assert.NotNull(card);
+        Assert.Equal(ranking[0].Reference, card.BaseModel!.Name);
+        Assert.Equal(ranking[0].Digest, card.BaseModel.WeightsDigest);
+        Assert.StartsWith($"{ranking[0].Reference}, by LogME on ", card.Hyperparameters["base_choice"]);
+        Assert.Contains(ranking[1].Reference, card.Hyperparameters["base_choice"]);
+        Assert.Contains("Base chosen among the project's candidates", card.Notes);
+
+        // A request that names its base is adapted from that base, unranked.
+        var (namedCode, namedOut, namedErr) = await CliRun.RunAsync("adapt", "--project", "letters", "--data", await DataFolderAsync("b2"), "--batch", "b2", "--base", ranking[1].Reference, "--store", store);
+        Assert.True(namedCode == 0, namedErr + namedOut);
+        var named = JsonDocument.Parse(CliRun.LastLine(namedOut)).RootElement;
+        using var namedReport = await ReportAsync(named);
+        Assert.Equal(ranking[1].Reference, namedReport.RootElement.GetProperty("data").GetProperty("baseModel").GetString());
+        Assert.False(namedReport.RootElement.GetProperty("data").TryGetProperty("baseRanking", out var absent) && absent.ValueKind != JsonValueKind.Null);
     }
 
     [Fact]
