@@ -51,7 +51,7 @@ public static class TransferBenchmark
         var sizeK = s.K.Contains(100) ? 100 : s.K.Max();
         foreach (var size in s.Sizes)
         {
-            var resized = new ModelPackage(imagenet.Manifest with { Input = imagenet.Manifest.Input with { Height = size, Width = size } }, imagenet.Model);
+            var resized = new ModelPackage(imagenet.Card with { Input = imagenet.Card.Input with { Height = size, Width = size } }, imagenet.Model);
             foreach (var target in targets)
             {
                 var row = Run(target, resized, "imagenet-resnet18", "linear-probe", sizeK, 0, s, cache, ct) with { InputSize = size };
@@ -78,7 +78,7 @@ public static class TransferBenchmark
 
         var summary = Summarize(targets.Select(t => t.Name).ToList(), s.K, rows);
         summary["seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
-        Write(s, targets, rows, sizeRows, summary, imagenet.Manifest.Input.Height);
+        Write(s, targets, rows, sizeRows, summary, imagenet.Card.Input.Height);
         log.WriteLine($"[transfer] wrote {Path.Combine(s.OutputDirectory, "transfer.json")} and SVGs in {total.Elapsed:m\\:ss}");
         return summary;
     }
@@ -86,7 +86,7 @@ public static class TransferBenchmark
     private static Row Run(Target target, ModelPackage basePackage, string baseName, string method, int k, int seed, Settings s, InMemoryFeatureCache cache, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        var spec = basePackage.Manifest.Input;
+        var spec = basePackage.Card.Input;
         var train = LabelEfficiencyBenchmark.Sample(target.TrainByClass, k, seed).Train;
         using var scope = NewDisposeScope();
         var trainX = target.Images(train, spec);

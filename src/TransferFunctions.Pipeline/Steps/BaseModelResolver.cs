@@ -52,7 +52,7 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
             foreach (var folder in options.BaseModelDirectories)
             {
                 var directory = Path.Combine(Path.GetFullPath(folder), name);
-                if (File.Exists(Path.Combine(directory, ModelPackage.ManifestFile))) return (ModelPackage.Load(directory), reference);
+                if (File.Exists(Path.Combine(directory, ModelPackage.CardFile))) return (ModelPackage.Load(directory), reference);
             }
             throw new InvalidRequestException($"Base model '{reference}': no package directory '{name}' in the configured base-model folders.");
         }
@@ -74,11 +74,11 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     public async Task<ModelPackage> LoadVersionAsync(string name, int version, CancellationToken cancellationToken)
     {
         var card = await registry.GetAsync(name, version, cancellationToken) ?? throw new ModelVersionNotFoundException(name, version);
-        var manifest = card.Package ?? throw new InvalidDataException($"model {name} v{version} has no package manifest in its card");
         await using var weights = await registry.OpenWeightsAsync(name, version, cancellationToken);
         using var buffer = new MemoryStream();
         await weights.CopyToAsync(buffer, cancellationToken);
-        return ModelPackage.FromBytes(manifest, buffer.ToArray(), $"models/{name}/v{version}");
+        // The registry card is the package's card: its name and version become the lineage of what is adapted from it.
+        return ModelPackage.FromBytes(card, buffer.ToArray(), $"models/{name}/v{version}");
     }
 
     private static bool IsPlainName(string name) =>
@@ -87,7 +87,7 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     private ModelPackage LoadShipped(string name)
     {
         var directory = Path.Combine(options.ShippedBasesDirectory, name);
-        if (!File.Exists(Path.Combine(directory, ModelPackage.ManifestFile)))
+        if (!File.Exists(Path.Combine(directory, ModelPackage.CardFile)))
             throw new InvalidRequestException($"base model '{name}' is not installed in {options.ShippedBasesDirectory}: `./tf build` imports it from the restored NuGet package (or run `transfer models import --imagenet-resnet18 -o {directory}`)");
         return ModelPackage.Load(directory);
     }

@@ -43,12 +43,12 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         var run = request.Run;
         var (basePackage, pinnedBase) = await bases.ResolveAsync(run.BaseModel, cancellationToken);
         using var _ = basePackage;
-        var spec = basePackage.Manifest.Input;
+        var spec = basePackage.Card.Input;
         var batches = await ReadyBatchesAsync(run.Project, cancellationToken);
         var prefix = $"datasets/{run.Project}/";
         ValidatedDataset Invalid(IReadOnlyList<DataIssue> issues, string digest = "", IReadOnlyList<string>? labels = null, IReadOnlyDictionary<string, int>? counts = null, IReadOnlyList<DataIssue>? warnings = null) =>
             new(false, run.Project, batches, digest, labels ?? [], counts ?? new Dictionary<string, int>(), issues.Select(Text).ToList(), (warnings ?? []).Select(Text).ToList(),
-                null, pinnedBase, basePackage.Manifest.WeightsDigest, null, issues, warnings ?? []);
+                null, pinnedBase, basePackage.Card.WeightsDigest, null, issues, warnings ?? []);
 
         if (run.Batch is { } excludedBatch && (await BatchExclusion.ListAsync(store, run.Project, cancellationToken)).Contains(excludedBatch))
             return Invalid([new DataIssue("batch-excluded", $"{prefix}{excludedBatch}/", $"batch '{excludedBatch}' of project '{run.Project}' is excluded ({BatchExclusion.KeyOf(run.Project, excludedBatch)}); delete that record to include it again")]);
@@ -97,7 +97,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
         using (var tensors = await DecodeAsync(report.Dataset, spec, unlabeled, cancellationToken))
             await store.WriteAsync(key, tensors.Serialize(), WriteCondition.Always, cancellationToken);
-        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, [], warnings.Select(Text).ToList(), key, pinnedBase, basePackage.Manifest.WeightsDigest,
+        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, [], warnings.Select(Text).ToList(), key, pinnedBase, basePackage.Card.WeightsDigest,
             unlabeled is null ? null : await UnlabeledDigestAsync(local, batches, cancellationToken), [], warnings);
     }
 
