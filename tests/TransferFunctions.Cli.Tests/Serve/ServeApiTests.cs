@@ -357,10 +357,11 @@ public sealed class ServeApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, relative.StatusCode);
         Assert.Empty(await _host.Client.ListRunsAsync().ToListAsync());
 
-        // A corrupt run record is the server's fault, not the client's: 500, no internals, an id that is in the log.
-        Directory.CreateDirectory(Path.Combine(_folder.Path, "runs", "broken"));
-        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "runs", "broken", "run.json"), "{ not json");
-        var fault = await Http.GetAsync("/api/adaptations/broken");
+        // A corrupt registry card is the server's fault, not the client's: 500, no internals, an id that is in the log.
+        // (A corrupt run record is not: it shows as that run failed, see the reliability scenarios.)
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "models", "broken", "v1"));
+        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "models", "broken", "v1", "model.json"), "{ not json");
+        var fault = await Http.GetAsync("/api/models/broken");
         Assert.Equal(HttpStatusCode.InternalServerError, fault.StatusCode);
         var problem = JsonDocument.Parse(await fault.Content.ReadAsStringAsync()).RootElement;
         var correlation = problem.GetProperty("correlationId").GetString()!;
