@@ -64,6 +64,42 @@ def load(directory, prefix, count):
     return x, torch.from_numpy(labels.astype(np.int64))
 
 
+def profile(batch, repeats):
+    """Milliseconds per call of every op of the compact ResNet's forward pass at its shapes (EngineOpProfile.cs)."""
+    torch.manual_seed(0)
+    ops = []
+
+    def conv(cin, cout, k, stride, size):
+        w = torch.randn(cout, cin, k, k).mul_(0.05)
+        ops.append((f"conv{k}x{k} in{cin} out{cout} s{stride} @{size}", cin, size,
+                    lambda x: F.conv2d(x, w, stride=stride, padding=k // 2)))
+
+    conv(1, 32, 3, 1, 28)
+    for cin, cout, stride, size in ((32, 32, 1, 28), (32, 64, 2, 28), (64, 128, 2, 14)):
+        conv(cin, cout, 3, stride, size)
+        conv(cout, cout, 3, 1, size // stride)
+        if stride != 1:
+            conv(cin, cout, 1, stride, size)
+    for c, size in ((32, 28), (64, 14), (128, 7)):
+        mean, var, weight, bias = torch.zeros(c), torch.ones(c), torch.ones(c), torch.zeros(c)
+        ops.append((f"batch_norm {c} @{size}", c, size, lambda x, m=mean, v=var, w=weight, b=bias: F.batch_norm(x, m, v, w, b, training=False)))
+        ops.append((f"relu_ {c} @{size}", c, size, lambda x: x.relu_()))
+        other = torch.randn(batch, c, size, size)
+        ops.append((f"add_ {c} @{size}", c, size, lambda x, o=other: x.add_(o)))
+    ops.append(("adaptive_avg_pool2d 128 @7", 128, 7, lambda x: F.adaptive_avg_pool2d(x, 1)))
+    result = {}
+    with torch.inference_mode():
+        for name, channels, size, run in ops:
+            x = torch.randn(batch, channels, size, size)
+            for _ in range(2):
+                run(x)
+            start = time.perf_counter()
+            for _ in range(repeats):
+                run(x)
+            result[name] = round((time.perf_counter() - start) * 1000 / repeats, 3)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, required=True)
@@ -72,9 +108,13 @@ def main():
     parser.add_argument("--extract-count", type=int, default=10000)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--profile", type=int, default=0, help="repeats of the per-op profile instead of the epoch (0: no profile)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    if args.profile:
+        print(json.dumps({"profile": profile(args.batch, args.profile), "threads": torch.get_num_threads(), "torch": torch.__version__}))
+        return
     torch.manual_seed(0)
     x_train, y_train = load(args.data, "train", args.train_count)
     x_test, _ = load(args.data, "t10k", args.extract_count)

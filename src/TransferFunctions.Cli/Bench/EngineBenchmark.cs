@@ -26,13 +26,25 @@ public static class EngineBenchmark
     /// <param name="InterOpThreads">Lever: libtorch inter-op threads on our side (0 leaves libtorch's default).</param>
     /// <param name="ReadLossEveryStep">Lever: read the loss off the device after every step (a host sync) instead of once per epoch.</param>
     /// <param name="Prefetch">Lever: slice the next batch on another thread while the current one trains.</param>
+    /// <param name="ExtractNoGrad">Lever: extract under <c>no_grad</c> instead of <c>inference_mode</c> on our side.</param>
+    /// <param name="ExtractBatchSize">Lever: our extraction batch size (0: <paramref name="BatchSize"/>, as the peer).</param>
+    /// <param name="ExtractThreads">Lever: our intra-op threads for extraction (0: <paramref name="Threads"/>).</param>
+    /// <param name="Profile">Instead of the epoch: time each op of the forward pass this many times on both sides (<see cref="EngineOpProfile"/>).</param>
+    /// <param name="ReleaseBeforeExtract">Lever: dispose the optimizer and return the native heap's free pages before extracting.</param>
     public sealed record Settings(int Threads, int TrainCount = 10_000, int ExtractCount = 10_000, int BatchSize = 128, int Warmup = 2, int Repeat = 1,
-        bool ChannelsLast = false, int InterOpThreads = 0, bool ReadLossEveryStep = false, bool Prefetch = false);
+        bool ChannelsLast = false, int InterOpThreads = 0, bool ReadLossEveryStep = false, bool Prefetch = false,
+        bool ExtractNoGrad = false, int ExtractBatchSize = 0, int ExtractThreads = 0, bool ReleaseBeforeExtract = false, int Profile = 0);
 
-    public sealed record SideResult(double TrainSeconds, double ExtractSeconds, double TrainLoss);
+    /// <param name="TrainSeconds">The timed epoch.</param>
+    /// <param name="ExtractSeconds">The timed extraction pass.</param>
+    /// <param name="TrainLoss">Mean training loss over the epoch.</param>
+    /// <param name="PeakTrainMegabytes">Peak resident memory up to the end of training (data loaded, one epoch).</param>
+    /// <param name="PeakExtractMegabytes">Peak resident memory during extraction alone (the peak is reset after training), or NaN.</param>
+    public sealed record SideResult(double TrainSeconds, double ExtractSeconds, double TrainLoss, double PeakTrainMegabytes = double.NaN, double PeakExtractMegabytes = double.NaN);
 
     public static async Task<JsonObject> RunAsync(Settings s, TextWriter log, CancellationToken ct)
     {
+        if (s.Profile > 0) return await ProfileAsync(s, log, ct);
         var ours = new List<SideResult>();
         var theirs = new List<SideResult>();
         string peerTorch = "";
@@ -64,7 +76,9 @@ public static class EngineBenchmark
             ["ratio_extract"] = Math.Round(extract / extractPt, 3),
             ["threads"] = s.Threads,
             ["torch"] = TorchRuntime.LibTorchVersion,
-            ["peak_rss_mb"] = Math.Round(PeakResidentMegabytes(), 1),
+            ["peak_rss_mb"] = Math.Round(Math.Max(PeakResidentMegabytes(), ours.Max(x => x.PeakTrainMegabytes)), 1),
+            ["peak_rss_train_mb"] = Math.Round(ours.Max(x => x.PeakTrainMegabytes), 1),
+            ["peak_rss_extract_mb"] = Math.Round(ours.Max(x => x.PeakExtractMegabytes), 1),
             ["train_loss"] = Math.Round(ours[^1].TrainLoss, 4),
             ["train_loss_pytorch"] = Math.Round(theirs[^1].TrainLoss, 4),
             ["torch_pytorch"] = peerTorch,
@@ -73,7 +87,30 @@ public static class EngineBenchmark
             ["interop_threads"] = s.InterOpThreads,
             ["read_loss_every_step"] = s.ReadLossEveryStep,
             ["prefetch"] = s.Prefetch,
+            ["extract_no_grad"] = s.ExtractNoGrad,
+            ["extract_batch"] = s.ExtractBatchSize > 0 ? s.ExtractBatchSize : s.BatchSize,
+            ["extract_threads"] = s.ExtractThreads > 0 ? s.ExtractThreads : s.Threads,
+            ["release_before_extract"] = s.ReleaseBeforeExtract,
+            ["malloc_arena_max"] = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? TorchRuntime.DefaultMallocArenas.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["repeat"] = s.Repeat,
+        };
+    }
+
+    private static async Task<JsonObject> ProfileAsync(Settings s, TextWriter log, CancellationToken ct)
+    {
+        TorchRuntime.EnsureConfigured();
+        set_num_threads(s.Threads);
+        log.WriteLine($"[bench engine] per-op profile, batch {s.BatchSize}, {s.Profile} calls each: ours, then PyTorch...");
+        var ours = EngineOpProfile.Run(s.BatchSize, s.Profile);
+        var peer = await PythonPeer.RunAsync("engine_pytorch.py", new[] { "--threads", s.Threads.ToString(), "--batch", s.BatchSize.ToString(), "--profile", s.Profile.ToString() }, ct);
+        var theirs = JsonNode.Parse(peer.GetProperty("profile").GetRawText())!.AsObject();
+        return new JsonObject
+        {
+            ["profile_ms_ours_pytorch_ratio"] = EngineOpProfile.Compare(ours, theirs),
+            ["threads"] = s.Threads,
+            ["batch"] = s.BatchSize,
+            ["torch"] = TorchRuntime.LibTorchVersion,
+            ["torch_pytorch"] = peer.GetProperty("torch").GetString(),
         };
     }
 
@@ -84,6 +121,20 @@ public static class EngineBenchmark
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
         return double.NaN;
+    }
+
+    /// <summary>Resets the kernel's peak-resident figure (VmHWM) to the current resident set; false where that is not possible.</summary>
+    private static bool ResetPeakResident()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The first <paramref name="count"/> images of a Fashion-MNIST split as normalized tensors (as the peer loads them).</summary>
@@ -108,7 +159,7 @@ public static class EngineBenchmark
         using var _3 = testX;
         using var _4 = testY;
         using var model = new ResNet(ResNetSpec.Compact(1), 10);
-        using var optimizer = ParameterGroups.AdamW([ParameterGroups.Group(model.parameters(), 1e-3, weightDecay: 1e-2)]);
+        var optimizer = ParameterGroups.AdamW([ParameterGroups.Group(model.parameters(), 1e-3, weightDecay: 1e-2)]);
         var parameters = optimizer.parameters().ToList();
         using var lossSum = zeros(1, dtype: ScalarType.Float64);
         double hostLossSum = 0;
@@ -165,16 +216,33 @@ public static class EngineBenchmark
         }
         var trainLoss = s.ReadLossEveryStep ? hostLossSum / s.TrainCount : lossSum.item<double>() / s.TrainCount;
         var trainSeconds = watch.Elapsed.TotalSeconds;
+        var peakTrain = PeakResidentMegabytes();
 
+        if (s.ReleaseBeforeExtract)
+        {
+            // The optimizer's moment buffers are the training state that outlives the epoch; then give glibc's cached
+            // free chunks (the epoch's activations) back before extraction allocates its own.
+            optimizer.Dispose();
+            ModuleExtensions.ClearGradients(parameters);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            TorchRuntime.TrimNativeHeap();
+        }
+        var peakReset = ResetPeakResident();
+        if (s.ExtractThreads > 0) set_num_threads(s.ExtractThreads);
+        var extractBatch = s.ExtractBatchSize > 0 ? s.ExtractBatchSize : s.BatchSize;
         model.eval();
         using (inference_mode())
         using (NewDisposeScope())
-            model.Features(Prepare(testX.slice(0, 0, s.BatchSize, 1)));
+            model.Features(Prepare(testX.slice(0, 0, extractBatch, 1)));
         watch.Restart();
         using var extractScope = NewDisposeScope();
-        var features = FeatureExtractor.Extract(model, Prepare(testX.slice(0, 0, s.ExtractCount, 1)), ct, s.BatchSize);
+        var features = FeatureExtractor.Extract(model, Prepare(testX.slice(0, 0, s.ExtractCount, 1)), ct, extractBatch, inferenceMode: !s.ExtractNoGrad);
         var extractSeconds = watch.Elapsed.TotalSeconds;
         if (features.size(0) != s.ExtractCount) throw new InvalidOperationException("feature extraction lost rows");
-        return new SideResult(trainSeconds, extractSeconds, trainLoss);
+        var peakExtract = peakReset ? PeakResidentMegabytes() : double.NaN;
+        if (!s.ReleaseBeforeExtract) optimizer.Dispose();
+        set_num_threads(s.Threads);
+        return new SideResult(trainSeconds, extractSeconds, trainLoss, peakTrain, peakExtract);
     }
 }

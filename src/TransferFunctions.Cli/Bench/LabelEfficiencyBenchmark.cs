@@ -113,7 +113,7 @@ public static class LabelEfficiencyBenchmark
                     doneCost += RelativeCost(method, k, budget);
                     var eta = TimeSpan.FromSeconds(total.Elapsed.TotalSeconds / doneCost * (plannedCost - doneCost));
                     log.WriteLine($"[label-efficiency] k={k,-5} seed={seed} {method,-12} test {result.TestAccuracy:P2}  val {result.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-",6}  {result.Seconds,6:F1}s" +
-                                  $"{(result.Chosen is null ? "" : $"  chose {result.Chosen}")}{(result.ReusedRun ? " (its run above)" : "")}   (total {total.Elapsed:m\\:ss}, ETA {eta:m\\:ss})");
+                                  $"{(result.Chosen is null ? "" : $"  chose {result.Chosen}")}{(result.ReusedRun ? " (its run above)" : "")}   (total {Clock(total.Elapsed)}, ETA {Clock(eta)})");
                 }
             }
         }
@@ -126,7 +126,7 @@ public static class LabelEfficiencyBenchmark
             budgets[k.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["steps"] = b.Steps, ["batch_size"] = b.BatchSize, ["validation_rounds"] = b.ValidationRounds };
         }
         Write(s.OutputDirectory, ks, methods, results, summary, budgets);
-        log.WriteLine($"[label-efficiency] wrote {Path.Combine(s.OutputDirectory, "label-efficiency.json")} and .svg in {total.Elapsed:m\\:ss}");
+        log.WriteLine($"[label-efficiency] wrote {Path.Combine(s.OutputDirectory, "label-efficiency.json")} and .svg in {Clock(total.Elapsed)}");
         return summary;
     }
 
@@ -235,6 +235,9 @@ public static class LabelEfficiencyBenchmark
                 return Math.Round(30000.0 / (k * TargetClasses.Length), 1);
         return null;
     }
+
+    /// <summary>Minutes:seconds that keep counting past an hour (TimeSpan's "m" wraps at 60).</summary>
+    private static string Clock(TimeSpan t) => $"{(int)t.TotalMinutes}:{t.Seconds:D2}";
 
     /// <summary>
     /// Summarizes and plots the runs of an earlier <c>label-efficiency.json</c> again (e.g. after the summary or the plot

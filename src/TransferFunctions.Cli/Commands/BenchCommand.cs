@@ -19,18 +19,26 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "intra-op threads for both sides (default: available cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var repeat = new Option<int>("--repeat") { Description = "runs per side; the best is reported", DefaultValueFactory = _ => 1 };
         var trainCount = new Option<int>("--train-count") { Description = "training images", DefaultValueFactory = _ => 10_000 };
+        var extractCount = new Option<int>("--extract-count") { Description = "images whose features are extracted", DefaultValueFactory = _ => 10_000 };
         var channelsLast = new Option<bool>("--channels-last") { Description = "lever: channels-last (NHWC) activations on our side" };
         var interOp = new Option<int>("--interop-threads") { Description = "lever: libtorch inter-op threads on our side (0 = libtorch's default)" };
         var readLoss = new Option<bool>("--read-loss-every-step") { Description = "lever: read the loss after every step (a host sync) instead of once per epoch" };
         var prefetch = new Option<bool>("--prefetch") { Description = "lever: prepare the next batch on another thread" };
+        var extractNoGrad = new Option<bool>("--extract-no-grad") { Description = "lever: extract under no_grad instead of inference_mode on our side" };
+        var extractBatch = new Option<int>("--extract-batch") { Description = "lever: our extraction batch size (0 = the training batch, as the peer)" };
+        var extractThreads = new Option<int>("--extract-threads") { Description = "lever: our intra-op threads for extraction (0 = --threads)" };
+        var releaseBeforeExtract = new Option<bool>("--release-before-extract") { Description = "lever: dispose the optimizer and trim the native heap before extracting" };
+        var profile = new Option<int>("--profile") { Description = "instead of the epoch: time each op of the forward pass N times on both sides (0 = off)" };
         var engine = new Command("engine", "Train the compact ResNet one epoch and extract features; ours vs PyTorch, same threads and data.")
         {
-            threads, repeat, trainCount, channelsLast, interOp, readLoss, prefetch,
+            threads, repeat, trainCount, extractCount, channelsLast, interOp, readLoss, prefetch, extractNoGrad, extractBatch, extractThreads, releaseBeforeExtract, profile,
         };
         engine.SetAction(async (parse, ct) =>
         {
-            var settings = new EngineBenchmark.Settings(parse.GetValue(threads), TrainCount: parse.GetValue(trainCount), Repeat: parse.GetValue(repeat),
-                ChannelsLast: parse.GetValue(channelsLast), InterOpThreads: parse.GetValue(interOp), ReadLossEveryStep: parse.GetValue(readLoss), Prefetch: parse.GetValue(prefetch));
+            var settings = new EngineBenchmark.Settings(parse.GetValue(threads), TrainCount: parse.GetValue(trainCount), ExtractCount: parse.GetValue(extractCount), Repeat: parse.GetValue(repeat),
+                ChannelsLast: parse.GetValue(channelsLast), InterOpThreads: parse.GetValue(interOp), ReadLossEveryStep: parse.GetValue(readLoss), Prefetch: parse.GetValue(prefetch),
+                ExtractNoGrad: parse.GetValue(extractNoGrad), ExtractBatchSize: parse.GetValue(extractBatch), ExtractThreads: parse.GetValue(extractThreads),
+                ReleaseBeforeExtract: parse.GetValue(releaseBeforeExtract), Profile: parse.GetValue(profile));
             var result = await EngineBenchmark.RunAsync(settings, System.Console.Error, ct);
             JsonOutput.WriteLastLine(result);
             return 0;

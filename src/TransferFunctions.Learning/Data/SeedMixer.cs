@@ -4,8 +4,9 @@ namespace TransferFunctions.Learning.Data;
 /// Derives independent, reproducible seeds from (seed, epoch, example) with SplitMix64, so randomness never
 /// depends on thread scheduling or on <see cref="HashCode"/>'s per-process salt.
 /// </summary>
-internal static class SeedMixer
+public static class SeedMixer
 {
+    /// <summary>A non-negative seed derived from <paramref name="seed"/>, <paramref name="epoch"/> (or any stream number) and <paramref name="item"/>.</summary>
     public static int Mix(int seed, int epoch, long item = -1)
     {
         var x = Step((ulong)(uint)seed);

@@ -14,7 +14,12 @@ public static class FeatureExtractor
     /// <summary>Pooled features [N, D] of <paramref name="inputs"/>; the model's train/eval mode is restored afterwards.</summary>
     /// <remarks>Each batch gets its own dispose scope so only the pooled rows outlive it: one scope around the loop kept
     /// every batch's inputs slices and activations alive until the end (about 24 GB for 30,000 images).</remarks>
-    public static Tensor Extract(ResNet model, Tensor inputs, CancellationToken cancellationToken = default, int batchSize = BatchSize)
+    /// <param name="model">The backbone (its device is where the batches go).</param>
+    /// <param name="inputs">Images [N, C, H, W], on any device.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <param name="batchSize">Examples per forward pass.</param>
+    /// <param name="inferenceMode">Run in <c>inference_mode</c> (the default) rather than <c>no_grad</c>; the engine bench compares both.</param>
+    public static Tensor Extract(ResNet model, Tensor inputs, CancellationToken cancellationToken = default, int batchSize = BatchSize, bool inferenceMode = true)
     {
         var device = model.parameters().First().device;
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -24,7 +29,7 @@ public static class FeatureExtractor
         try
         {
             // Inference mode, not just no_grad: no version counters or views tracked for autograd at all.
-            using var inference = inference_mode();
+            using var inference = inferenceMode ? inference_mode() : no_grad();
             var n = inputs.size(0);
             for (long start = 0; start < n; start += batchSize)
             {

@@ -28,6 +28,17 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
 
     private readonly StoreFeatureCache _cache = new(store);
 
+    /// <summary>
+    /// The seed a role trains with: the run's seed for the candidate, one derived from it for scratch. The roles must not
+    /// share randomness by accident: with "run seed + 1" the scratch model shuffled its data exactly as the candidate's
+    /// fine-tune phase (the strategy offsets each phase's seed by its index), so the gate compared two models that saw the
+    /// same batches in the same order. The gate asks whether a model trained from scratch would do as well, so scratch
+    /// gets its own initialization, augmentation and order, reproducibly.
+    /// </summary>
+    public static int RoleSeed(int runSeed, string role) => role == ScratchRole ? TransferFunctions.Learning.Data.SeedMixer.Mix(runSeed, ScratchSeedStream) : runSeed;
+
+    private const int ScratchSeedStream = 0x5c7a;
+
     /// <summary>The run's device, else this host's; an unavailable device fails here, before anything is loaded.</summary>
     private Device DeviceFor(RunInput run) => TransferFunctions.Learning.Engine.EngineDevice.Resolve(run.Device ?? device);
 
@@ -68,7 +79,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         {
             Base = basePackage,
             Data = Target(data, request.Data),
-            Seed = request.Run.Seed + (request.Role == ScratchRole ? 1 : 0),
+            Seed = RoleSeed(request.Run.Seed, request.Role),
             FeatureCache = _cache,
             OutputName = request.Run.Project,
             Budget = Budget(request.Run),
