@@ -39,7 +39,9 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var target = Target(data, request.Data);
         basePackage.Model.to(computeDevice);
+        var extraction = Stopwatch.StartNew();
         using var features = FrozenFeatures.Get(basePackage.Model, target, _cache, cancellationToken);
+        extraction.Stop();
         var logMe = TransferAnalysis.Transferability(features.Train, target.TrainLabels, target.ClassCount);
 
         // The same score for a randomly initialized backbone tells how much of it the pretraining earned.
@@ -55,7 +57,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             using (source.Labels)
                 mmd = TransferAnalysis.DomainDistance(basePackage.Model, source.Inputs, target.TrainInputs, cancellationToken: cancellationToken).SquaredMmd;
         }
-        return new FeatureReport(StoreFeatureCache.KeyOf(features.Key), features.CacheHit, logMe.Score, randomScore.Score, mmd, (int)basePackage.Model.FeatureDimension, watch.Elapsed.TotalSeconds);
+        return new FeatureReport(StoreFeatureCache.FolderOf(features.BackboneDigest), features.CacheHit, logMe.Score, randomScore.Score, mmd, (int)basePackage.Model.FeatureDimension,
+            watch.Elapsed.TotalSeconds, features.ExamplesComputed, features.ExamplesCached, extraction.Elapsed.TotalSeconds);
     }, cancellationToken);
 
     public Task<TrainedModel> AdaptAsync(TrainRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
@@ -80,7 +83,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             .SelectMany(p => p.History.Epochs.Select(e => new EpochPoint(p.Name, e.Epoch, e.TrainLoss, e.ValidationAccuracy)))
             .ToList();
         return new TrainedModel(request.Role, outcome.Report.Strategy, StagedModels.Prefix(request.RunId, request.Role), digest,
-            outcome.Report.Hyperparameters, outcome.Report.Notes, curve, watch.Elapsed.TotalSeconds);
+            outcome.Report.Hyperparameters, outcome.Report.Notes, curve, watch.Elapsed.TotalSeconds,
+            (int)data.Inputs("train").size(0), (int)data.Inputs("validation").size(0), (int)data.Inputs("test").size(0));
     }, cancellationToken);
 
     /// <summary>
