@@ -105,8 +105,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         var y = data.Targets("test");
         var labels = data.Labels;
 
-        using var candidate = await StagedModels.LoadAsync(store, request.Candidate.StagedPrefix, cancellationToken);
-        using var scratch = await StagedModels.LoadAsync(store, request.Scratch.StagedPrefix, cancellationToken);
+        using var candidate = await StagedModels.LoadAsync(store, request.CandidatePrefix, cancellationToken);
+        using var scratch = await StagedModels.LoadAsync(store, request.ScratchPrefix, cancellationToken);
         var candidateEval = Evaluate("candidate", candidate, x, y, labels);
         var scratchEval = Evaluate("scratch", scratch, x, y, labels);
 
@@ -120,10 +120,10 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             using var championPackage = await bases.LoadVersionAsync(request.Run.Project, championVersion.Value, cancellationToken);
             championEval = Evaluate($"champion v{championVersion}", championPackage, x, y, labels);
         }
-        else if (request.Probe is { } probeModel)
+        else if (request.ProbePrefix is { } probePrefix)
         {
             // A project's first model is also judged against the base's linear probe (trained by its own step) on the same data.
-            using var probe = await StagedModels.LoadAsync(store, probeModel.StagedPrefix, cancellationToken);
+            using var probe = await StagedModels.LoadAsync(store, probePrefix, cancellationToken);
             probeEval = Evaluate("base linear probe", probe, x, y, labels);
         }
 
@@ -190,6 +190,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     {
         var key = data.TensorsKey ?? throw new InvalidOperationException("the dataset was not validated successfully; no tensors to train on");
         var stored = await store.ReadAsync(key, cancellationToken) ?? throw new FileNotFoundException($"prepared tensors {key} are missing from the store");
-        return PreparedTensors.Deserialize(stored.Content.ToArray(), key);
+        // Straight from the store's buffer into tensors: no copy of the blob per read.
+        return PreparedTensors.Deserialize(stored.Content.Span, key);
     }
 }

@@ -132,7 +132,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal(0, firstFeatures.GetProperty("examplesCached").GetInt32());
         Assert.Equal(firstExamples, features.GetProperty("examplesCached").GetInt32());
         Assert.Equal(prepared!.Inputs("train").size(0) + prepared.Inputs("validation").size(0) - firstExamples, features.GetProperty("examplesComputed").GetInt32());
-        bool[] Reported(string role) => evidence.GetProperty(role).GetProperty("correct").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
+        bool[] Reported(string role) => evidence.GetProperty(role).GetProperty("correct").GetString()!.Select(c => c == '1').ToArray();
         var x = prepared!.Inputs("test");
         var truth = prepared.Targets("test").data<long>().ToArray();
         (int[] Predicted, bool[] Correct) Rescore(TransferFunctions.Learning.Models.ModelPackage package)
