@@ -46,11 +46,31 @@ public static class FeatureExtractor
         }
     }
 
-    /// <summary>SHA-256 of the backbone's parameters and buffers (heads excluded): equal digests extract equal features.</summary>
+    /// <summary>
+    /// SHA-256 (hex) of the backbone's parameters and buffers (heads excluded): equal digests extract equal features. Bare
+    /// hex because it names the feature cache's folder (<c>features/{backbone-digest}/</c>).
+    /// </summary>
     public static string BackboneDigest(ResNet model)
     {
         var backbone = model.state_dict().Where(kv => !IsHead(kv.Key));
-        return ModelPackage.Digest(Safetensors.Serialize(backbone));
+        return Convert.ToHexStringLower(SHA256.HashData(Safetensors.Serialize(backbone)));
+    }
+
+    /// <summary>
+    /// SHA-256 (hex) of each example's model-ready input (row <c>i</c> of <paramref name="inputs"/>): the content hash
+    /// that, with the backbone digest, keys an example's features. Hashing the preprocessed input rather than the file
+    /// makes the same image under another size or normalization a different entry.
+    /// </summary>
+    public static string[] ExampleDigests(Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        var n = (int)inputs.size(0);
+        var rows = inputs.to(ScalarType.Float32).cpu().contiguous();
+        var bytes = rows.bytes;
+        var rowBytes = n == 0 ? 0 : bytes.Length / n;
+        var digests = new string[n];
+        for (var i = 0; i < n; i++) digests[i] = Convert.ToHexStringLower(SHA256.HashData(bytes.Slice(i * rowBytes, rowBytes)));
+        return digests;
     }
 
     /// <summary>SHA-256 over named tensors' shapes, dtypes and values, for data that comes without a digest.</summary>

@@ -5,25 +5,34 @@ using TransferFunctions.Learning.Engine;
 namespace TransferFunctions.Learning.Strategies;
 
 /// <summary>
-/// Features as safetensors files at <c>{directory}/{backbone digest}/{dataset digest}.safetensors</c> (the storage
-/// layout's <c>features/</c> folder). Writes are atomic, so a reader never sees half a file; a corrupt file is a miss.
+/// Per-example features in a folder, at <c>{directory}/{backbone digest}/{chunk}.safetensors</c> with the chunk's
+/// example hashes in <c>{chunk}.examples</c> beside it (the storage layout's <c>features/</c> folder). The examples
+/// file is written last and atomically, so a listed chunk is complete; a corrupt file is a miss.
 /// </summary>
 public sealed class FileSystemFeatureCache(string directory) : IFeatureCache
 {
     public string Directory { get; } = Path.GetFullPath(directory);
 
-    public string PathOf(FeatureCacheKey key) =>
-        Path.Combine(Directory, SafeName(key.BackboneDigest), SafeName(key.DatasetDigest) + ".safetensors");
+    public string FolderOf(string backboneDigest) => Path.Combine(Directory, SafeName(backboneDigest));
 
-    public IReadOnlyDictionary<string, Tensor>? TryLoad(FeatureCacheKey key)
+    public IReadOnlyList<FeatureChunk> Chunks(string backboneDigest)
     {
-        var path = PathOf(key);
+        var folder = FolderOf(backboneDigest);
+        if (!System.IO.Directory.Exists(folder)) return [];
+        return System.IO.Directory.EnumerateFiles(folder, "*" + FeatureChunk.ExamplesSuffix)
+            .Order(StringComparer.Ordinal)
+            .Select(path => FeatureChunk.Parse(Path.GetFileName(path)[..^FeatureChunk.ExamplesSuffix.Length], File.ReadAllBytes(path)))
+            .OfType<FeatureChunk>()
+            .ToList();
+    }
+
+    public Tensor? Load(string backboneDigest, string chunkId)
+    {
+        var path = Path.Combine(FolderOf(backboneDigest), SafeName(chunkId) + FeatureChunk.FeaturesSuffix);
         if (!File.Exists(path)) return null;
         try
         {
-            // The file's tensors are handed over to the caller, so the SafetensorsFile itself is not disposed.
-            var file = Safetensors.Load(path);
-            return file.Tensors;
+            return Safetensors.Load(path).Tensors.GetValueOrDefault("features");
         }
         catch (InvalidDataException)
         {
@@ -31,8 +40,16 @@ public sealed class FileSystemFeatureCache(string directory) : IFeatureCache
         }
     }
 
-    public void Store(FeatureCacheKey key, IReadOnlyDictionary<string, Tensor> features) =>
-        Safetensors.Save(PathOf(key), features, new Dictionary<string, string> { ["backbone"] = key.BackboneDigest, ["dataset"] = key.DatasetDigest });
+    public void Store(string backboneDigest, FeatureChunk chunk, Tensor features)
+    {
+        var folder = FolderOf(backboneDigest);
+        System.IO.Directory.CreateDirectory(folder);
+        Safetensors.Save(Path.Combine(folder, SafeName(chunk.Id) + FeatureChunk.FeaturesSuffix), new Dictionary<string, Tensor> { ["features"] = features });
+        var examples = Path.Combine(folder, chunk.Id + FeatureChunk.ExamplesSuffix);
+        var temp = examples + $".{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temp, chunk.ExamplesFile());
+        File.Move(temp, examples, overwrite: true);
+    }
 
     // Digests are hex; anything else is refused rather than allowed to walk out of the cache folder.
     private static string SafeName(string digest)

@@ -4,18 +4,22 @@ using static TorchSharp.torch;
 namespace TransferFunctions.Learning.Strategies;
 
 /// <summary>
-/// Features of frozen backbones, kept so no run recomputes what an earlier one computed. Entries are named feature
-/// matrices ("train", "validation", "unlabeled") under a <see cref="FeatureCacheKey"/>.
+/// Features of frozen backbones per example (content hash × backbone digest), so no run recomputes what an earlier one
+/// computed and a new batch extracts only its new examples. Entries are written in chunks (the examples one extraction
+/// computed, rows in the order of <see cref="FeatureChunk.Examples"/>); <see cref="FrozenFeatures"/> does the per-example
+/// lookup over them, so every implementation only stores chunks.
 /// </summary>
 /// <remarks>
-/// Synchronous on purpose: it is called from inside the synchronous, compute-bound strategies. A remote store is
-/// wrapped by staging its blobs in a local folder (the pipeline's feature step does that), not called from here.
+/// Synchronous on purpose: it is called from inside the synchronous, compute-bound strategies.
 /// </remarks>
 public interface IFeatureCache
 {
-    /// <summary>The cached feature matrices (the caller owns and disposes them), or null when absent or unreadable.</summary>
-    IReadOnlyDictionary<string, Tensor>? TryLoad(FeatureCacheKey key);
+    /// <summary>The complete chunks cached for <paramref name="backboneDigest"/> (a chunk whose features cannot be read is left out or a miss later).</summary>
+    IReadOnlyList<FeatureChunk> Chunks(string backboneDigest);
 
-    /// <summary>Stores (or replaces) the entry; the caller keeps ownership of the tensors.</summary>
-    void Store(FeatureCacheKey key, IReadOnlyDictionary<string, Tensor> features);
+    /// <summary>The features of a chunk, [examples, dimension] on the CPU (the caller owns and disposes them), or null when absent or unreadable.</summary>
+    Tensor? Load(string backboneDigest, string chunkId);
+
+    /// <summary>Stores a chunk; the caller keeps ownership of <paramref name="features"/>. Storing the same chunk again replaces it.</summary>
+    void Store(string backboneDigest, FeatureChunk chunk, Tensor features);
 }

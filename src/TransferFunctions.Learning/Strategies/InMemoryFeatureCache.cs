@@ -4,37 +4,43 @@ using static TorchSharp.torch;
 namespace TransferFunctions.Learning.Strategies;
 
 /// <summary>
-/// Features kept in memory for the life of the cache (e.g. one benchmark or one pipeline run comparing several
-/// strategies on the same data). Stores and hands out copies, so callers may dispose what they get.
+/// Per-example features kept in memory for the life of the cache (e.g. one benchmark comparing several strategies on
+/// the same data). Stores and hands out copies, so callers may dispose what they get.
 /// </summary>
 public sealed class InMemoryFeatureCache : IFeatureCache, IDisposable
 {
-    private readonly Dictionary<FeatureCacheKey, Dictionary<string, Tensor>> _entries = new();
+    private readonly Dictionary<string, Dictionary<string, (FeatureChunk Chunk, Tensor Features)>> _backbones = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
+    /// <summary>Chunks held, over all backbones.</summary>
     public int Count
     {
         get
         {
-            lock (_gate) return _entries.Count;
+            lock (_gate) return _backbones.Values.Sum(b => b.Count);
         }
     }
 
-    public IReadOnlyDictionary<string, Tensor>? TryLoad(FeatureCacheKey key)
+    public IReadOnlyList<FeatureChunk> Chunks(string backboneDigest)
     {
         lock (_gate)
-            return _entries.TryGetValue(key, out var entry)
-                ? entry.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope())
-                : null;
+            return _backbones.TryGetValue(backboneDigest, out var chunks) ? chunks.Values.Select(c => c.Chunk).ToList() : [];
     }
 
-    public void Store(FeatureCacheKey key, IReadOnlyDictionary<string, Tensor> features)
+    public Tensor? Load(string backboneDigest, string chunkId)
     {
-        var copy = features.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
+        lock (_gate)
+            return _backbones.TryGetValue(backboneDigest, out var chunks) && chunks.TryGetValue(chunkId, out var entry) ? entry.Features.clone() : null;
+    }
+
+    public void Store(string backboneDigest, FeatureChunk chunk, Tensor features)
+    {
+        var copy = features.clone().DetachFromDisposeScope();
         lock (_gate)
         {
-            if (_entries.Remove(key, out var old)) Dispose(old);
-            _entries[key] = copy;
+            if (!_backbones.TryGetValue(backboneDigest, out var chunks)) _backbones[backboneDigest] = chunks = new(StringComparer.Ordinal);
+            if (chunks.Remove(chunk.Id, out var old)) old.Features.Dispose();
+            chunks[chunk.Id] = (chunk, copy);
         }
     }
 
@@ -42,13 +48,8 @@ public sealed class InMemoryFeatureCache : IFeatureCache, IDisposable
     {
         lock (_gate)
         {
-            foreach (var entry in _entries.Values) Dispose(entry);
-            _entries.Clear();
+            foreach (var (_, features) in _backbones.Values.SelectMany(b => b.Values)) features.Dispose();
+            _backbones.Clear();
         }
-    }
-
-    private static void Dispose(Dictionary<string, Tensor> entry)
-    {
-        foreach (var t in entry.Values) t.Dispose();
     }
 }

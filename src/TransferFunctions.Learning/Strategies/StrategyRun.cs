@@ -47,8 +47,8 @@ internal sealed class StrategyRun
             }
         }
         Notes.Add(Features.CacheHit
-            ? $"Frozen features read from the cache ({Features.Key}); no example went through the backbone."
-            : $"Frozen features computed for {Features.ExamplesComputed} examples{(Context.FeatureCache is null ? "" : " and cached")}.");
+            ? $"Frozen features of all {Features.ExamplesCached} examples read from the cache (backbone {Features.BackboneDigest[..12]}); no example went through the backbone."
+            : $"Frozen features computed for {Features.ExamplesComputed} examples{(Context.FeatureCache is null ? "" : $" and cached; {Features.ExamplesCached} came from the cache")}.");
         return Features;
     }
 

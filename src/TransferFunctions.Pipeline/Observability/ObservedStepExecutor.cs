@@ -28,6 +28,7 @@ public sealed class ObservedStepExecutor(IStepExecutor inner, ILogger<ObservedSt
             var output = await inner.ExecuteAsync(invocation, cancellationToken).ConfigureAwait(false);
             outcome = "ok";
             if (Examples(output) is { } examples) activity?.SetTag(PipelineTelemetry.ExamplesTag, examples);
+            if (activity is not null) TagSplits(activity, output);
             if (output.ValueKind == JsonValueKind.Object && output.TryGetProperty("cacheHit", out var hit) && hit.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 PipelineTelemetry.FeatureCacheLookups.Add(1, new KeyValuePair<string, object?>("tf.cache_hit", hit.GetBoolean()));
             return output;
@@ -50,13 +51,33 @@ public sealed class ObservedStepExecutor(IStepExecutor inner, ILogger<ObservedSt
         }
     }
 
-    /// <summary>The example count a step reports (validate: its split counts; training and evaluation: <c>examples</c>), when it reports one.</summary>
+    /// <summary>
+    /// The example count a step reports (validate: its split counts; training: train + validation + test examples;
+    /// otherwise <c>examples</c>), when it reports one.
+    /// </summary>
     private static long? Examples(JsonElement output)
     {
         if (output.ValueKind != JsonValueKind.Object) return null;
         if (output.TryGetProperty("examples", out var n) && n.ValueKind == JsonValueKind.Number) return n.GetInt64();
+        if (Splits(output) is { } splits) return splits.Train + splits.Validation + splits.Test;
         if (output.TryGetProperty("splitCounts", out var counts) && counts.ValueKind == JsonValueKind.Object)
             return counts.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).Sum(p => p.Value.GetInt64());
         return null;
+    }
+
+    /// <summary>Training steps (<see cref="Steps.TrainedModel"/>) report their data's split sizes; each becomes a span attribute.</summary>
+    private static void TagSplits(Activity activity, JsonElement output)
+    {
+        if (Splits(output) is not { } splits) return;
+        activity.SetTag(PipelineTelemetry.TrainExamplesTag, splits.Train);
+        activity.SetTag(PipelineTelemetry.ValidationExamplesTag, splits.Validation);
+        activity.SetTag(PipelineTelemetry.TestExamplesTag, splits.Test);
+    }
+
+    private static (long Train, long Validation, long Test)? Splits(JsonElement output)
+    {
+        long? Count(string name) => output.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
+        if (output.ValueKind != JsonValueKind.Object || Count("trainExamples") is not { } train) return null;
+        return (train, Count("validationExamples") ?? 0, Count("testExamples") ?? 0);
     }
 }

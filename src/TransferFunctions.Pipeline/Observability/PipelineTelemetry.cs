@@ -18,6 +18,13 @@ public static class PipelineTelemetry
     public const string StepTag = "tf.step";
     public const string DeviceTag = "tf.device";
     public const string ExamplesTag = "tf.examples";
+
+    /// <summary>On training spans (adapt, train-scratch, probe-baseline): the examples of each split of the run's data.</summary>
+    public const string TrainExamplesTag = "tf.examples.train";
+
+    public const string ValidationExamplesTag = "tf.examples.validation";
+
+    public const string TestExamplesTag = "tf.examples.test";
     public const string OutcomeTag = "tf.outcome";
 
     public static readonly ActivitySource Source = new(Name);

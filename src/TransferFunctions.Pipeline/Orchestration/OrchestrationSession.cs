@@ -36,6 +36,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
     private readonly CancellationTokenSource _stepCancellation;
     private int _persistedCount;
     private string? _journalETag;
+    private readonly string? _journalVersion;
     private int _nextSequence;
     private bool _replaying;
     private Exception? _fatal;
@@ -68,6 +69,8 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         _options = options;
         _journal = journal?.Value.Entries.ToList() ?? [];
         _journalETag = journal?.ETag;
+        // A new journal is this version's; an existing one keeps the version that started it (none before versions were recorded).
+        _journalVersion = journal is null ? Learning.CodeVersion.Current : journal.Value.CodeVersion;
         _persistedCount = _journal.Count;
         _journaledBySequence = _journal.ToDictionary(e => e.Sequence);
         _consumedEventKeys = _journal.Where(e => e.EventKey is not null).Select(e => e.EventKey!).ToHashSet(StringComparer.Ordinal);
@@ -503,7 +506,9 @@ internal sealed class OrchestrationSession : IOrchestrationContext
 
     private void Diverged(int sequence, JournalEntry journaled, string requested)
     {
-        _fatal ??= new NonDeterministicOrchestrationException(_instanceId, sequence, Describe(journaled), requested);
+        // A journal another version started most likely records that version's pipeline: say so, not "not deterministic".
+        var recordedBy = _journalVersion == Learning.CodeVersion.Current ? null : _journalVersion ?? NonDeterministicOrchestrationException.UnversionedJournal;
+        _fatal ??= new NonDeterministicOrchestrationException(_instanceId, sequence, Describe(journaled), requested, recordedBy);
     }
 
     private static string Describe(JournalEntry entry) => entry.Kind switch
@@ -544,7 +549,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         var condition = _journalETag is null ? WriteCondition.CreateOnly : WriteCondition.IfMatch(_journalETag);
         try
         {
-            var written = await _store.WriteJsonAsync(RunKeys.Journal(_instanceId), new RunJournal(_instanceId, _journal.ToArray()), condition, cancellationToken).ConfigureAwait(false);
+            var written = await _store.WriteJsonAsync(RunKeys.Journal(_instanceId), new RunJournal(_instanceId, _journal.ToArray(), _journalVersion), condition, cancellationToken).ConfigureAwait(false);
             _journalETag = written.ETag;
             _persistedCount = _journal.Count;
         }

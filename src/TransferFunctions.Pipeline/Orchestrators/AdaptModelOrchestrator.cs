@@ -23,16 +23,16 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         context.SetCustomStatus(new { step = StepNames.Validate });
         var data = await context.CallStepAsync<ValidatedDataset>(StepNames.Validate, new ValidateRequest(id, input));
         if (!data.Valid)
-            return await Finish(context, input, data, "invalid-data", data.Errors, features: null, candidate: null, scratch: null, evaluation: null, decision: null, promotion: null);
+            return await Finish(context, input, data, "invalid-data", data.Errors, evaluation: null, decision: null, promotion: null);
 
         context.SetCustomStatus(new { step = StepNames.ExtractFeatures });
-        var features = await context.CallStepAsync<FeatureReport>(StepNames.ExtractFeatures, new ExtractRequest(id, input, data));
+        await context.CallStepAsync<FeatureReport>(StepNames.ExtractFeatures, new ExtractRequest(id, input, data));
 
         context.SetCustomStatus(new { step = $"{StepNames.Adapt} ∥ {StepNames.TrainScratch}" });
-        var adapt = context.CallStepAsync<TrainedModel>(StepNames.Adapt, new TrainRequest(id, input, data, features, input.Strategy, TrainingSteps.CandidateRole));
-        var scratchTask = context.CallStepAsync<TrainedModel>(StepNames.TrainScratch, new TrainRequest(id, input, data, features, "scratch", TrainingSteps.ScratchRole));
+        var adapt = context.CallStepAsync<TrainedModel>(StepNames.Adapt, new TrainRequest(id, input, data, input.Strategy, TrainingSteps.CandidateRole));
+        var scratchTask = context.CallStepAsync<TrainedModel>(StepNames.TrainScratch, new TrainRequest(id, input, data, "scratch", TrainingSteps.ScratchRole));
         var probeTask = input.Policy.FirstModelMustBeatLinearProbe
-            ? context.CallStepAsync<TrainedModel?>(StepNames.ProbeBaseline, new TrainRequest(id, input, data, features, "linear-probe", TrainingSteps.ProbeRole))
+            ? context.CallStepAsync<TrainedModel?>(StepNames.ProbeBaseline, new TrainRequest(id, input, data, "linear-probe", TrainingSteps.ProbeRole))
             : Task.FromResult<TrainedModel?>(null);
         await Task.WhenAll(new Task[] { adapt, scratchTask, probeTask });
         var candidate = await adapt;
@@ -47,7 +47,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         {
             attempt++;
             context.SetCustomStatus(new { step = StepNames.Evaluate, attempt });
-            evaluation = await context.CallStepAsync<EvaluationReport>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate, scratch, probe));
+            evaluation = await context.CallStepAsync<EvaluationReport>(StepNames.Evaluate, new EvaluateRequest(id, input, data, candidate.StagedPrefix, scratch.StagedPrefix, probe?.StagedPrefix));
             decision = PromotionJudge.Decide(input.Policy, evaluation.Evidence);
 
             if (decision.Promote && input.Policy.RequireApproval)
@@ -62,8 +62,9 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
             }
 
             context.SetCustomStatus(new { step = StepNames.Promote, attempt });
-            promotion = await context.CallStepAsync<PromotionOutcome>(StepNames.Promote,
-                new PromoteRequest(id, input, data, candidate, evaluation, decision, evaluation.ChampionVersion));
+            var score = evaluation.Evidence.Candidate.Report;
+            promotion = await context.CallStepAsync<PromotionOutcome>(StepNames.Promote, new PromoteRequest(id, input, data, candidate,
+                new TestScore(score.Accuracy, score.MacroF1, score.ExampleCount, score.ExpectedCalibrationError), decision, evaluation.ChampionVersion));
             if (!promotion.ChampionMoved || attempt >= MaxPromotionAttempts) break;
         }
 
@@ -71,7 +72,7 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
         // The data's warnings (e.g. a class with one example) belong with the decision's reasons, where the API and `runs show` look.
         var reasons = decision.Verdicts.Select(v => $"{(v.Passed ? "pass" : "FAIL")} {v.Rule}: {v.Detail}")
             .Concat((data.WarningDetails ?? []).Select(w => $"warning [{w.Code}]: {(w.File is null ? w.Detail : $"{w.File}: {w.Detail}")}")).ToList();
-        return await Finish(context, input, data, outcome, reasons, features, candidate, scratch, evaluation, decision, promotion);
+        return await Finish(context, input, data, outcome, reasons, evaluation, decision, promotion);
     }
 
     private static async Task<ApprovalDecision> WaitForApproval(IOrchestrationContext context, TimeSpan timeout)
@@ -87,11 +88,11 @@ public sealed class AdaptModelOrchestrator : IOrchestrator<RunInput, AdaptationR
     }
 
     private static async Task<AdaptationResult> Finish(IOrchestrationContext context, RunInput input, ValidatedDataset data, string outcome, IReadOnlyList<string> reasons,
-        FeatureReport? features, TrainedModel? candidate, TrainedModel? scratch, EvaluationReport? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
+        EvaluationReport? evaluation, PromotionDecision? decision, PromotionOutcome? promotion)
     {
         context.SetCustomStatus(new { step = StepNames.Report });
-        var report = await context.CallStepAsync<string>(StepNames.Report,
-            new ReportRequest(context.InstanceId, input, data, features, candidate, scratch, evaluation, decision, promotion, outcome, reasons));
+        // Small on purpose: the report step reads data, features, models, evaluation and promotion from the steps' outputs.
+        var report = await context.CallStepAsync<string>(StepNames.Report, new ReportRequest(context.InstanceId, input, outcome, reasons, decision));
         context.SetCustomStatus(new { step = "done", outcome });
         var champion = promotion is { Promoted: true } ? promotion.Version : evaluation?.ChampionVersion;
         return new AdaptationResult(input.Project, outcome, decision, promotion?.Version, champion,

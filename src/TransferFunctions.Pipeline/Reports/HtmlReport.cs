@@ -80,7 +80,7 @@ public static class HtmlReport
         }
         if (r.Features is { } f)
             h.Append("<p>Features: LogME ").Append(F(f.LogMe)).Append(f.LogMeRandomBackbone is { } rnd ? $" (random backbone {F(rnd)})" : "")
-                .Append(f.DomainMmd is { } mmd ? $" · source→target MMD² {F(mmd)}" : "").Append(" · cache ").Append(f.CacheHit ? "hit" : "miss").Append("</p>");
+                .Append(f.DomainMmd is { } mmd ? $" · source→target MMD² {F(mmd)}" : "").Append(" · features: ").Append(f.ExamplesComputed + f.ExamplesCached == 0 ? (f.CacheHit ? "cache hit" : "cache miss") : $"{f.ExamplesComputed} computed, {f.ExamplesCached} from the cache").Append("</p>");
     }
 
     private static void Models(StringBuilder h, RunReport r)

@@ -159,6 +159,13 @@ public sealed class AdaptationService : IAdaptationService
                 PipelineTelemetry.Runs.Add(1, new KeyValuePair<string, object?>(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome));
                 return final;
             }
+            catch (NonDeterministicOrchestrationException ex)
+            {
+                // The runner marked the run Failed with the reason (e.g. a journal an older version recorded): an ended run, not a host fault.
+                _logger.LogWarning("Run {RunId} cannot resume: {Reason}", runId, ex.Message);
+                PipelineTelemetry.Runs.Add(1, new KeyValuePair<string, object?>(PipelineTelemetry.OutcomeTag, "failed"));
+                return await _runs.GetStatusAsync(runId, cancellationToken) ?? throw new RunNotFoundException(runId);
+            }
             catch (OperationCanceledException) when (project.Lost && !cancellationToken.IsCancellationRequested)
             {
                 _logger.LogWarning("Run {RunId} lost the lease of project {Project}; stopped before going further, waiting for the lease to resume", runId, input.Project);

@@ -22,7 +22,10 @@ public sealed class PipelineSteps
         Promote = new PromoteStep(store, Registry);
         Report = new ReportStep(store, Runs, time);
         Training = new TrainingSteps(store, Bases, Registry, options.Device);
+        _store = store;
     }
+
+    private readonly IObjectStore _store;
 
     public PipelineOptions Options { get; }
     public ModelRegistry Registry { get; }
@@ -55,17 +58,25 @@ public sealed class PipelineSteps
         }
     };
 
+    /// <summary>Writes a step's output to <see cref="StepOutputs"/> before handing it back, so later steps can read it by key.</summary>
+    private Func<TIn, CancellationToken, Task<TOut>> Recorded<TIn, TOut>(string step, Func<TIn, CancellationToken, Task<TOut>> run) where TIn : IStepRequest => async (input, ct) =>
+    {
+        var output = await run(input, ct);
+        await StepOutputs.WriteAsync(_store, input.RunId, step, output, ct);
+        return output;
+    };
+
     /// <summary>An executor that runs every step in this process.</summary>
     public InProcessStepExecutor CreateInProcessExecutor()
     {
         var executor = new InProcessStepExecutor();
-        executor.Register<ValidateRequest, ValidatedDataset>(StepNames.Validate, Validate.RunAsync);
-        executor.Register<ExtractRequest, FeatureReport>(StepNames.ExtractFeatures, Gated<ExtractRequest, FeatureReport>(Training.ExtractAsync));
-        executor.Register<TrainRequest, TrainedModel>(StepNames.Adapt, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
-        executor.Register<TrainRequest, TrainedModel>(StepNames.TrainScratch, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync));
-        executor.Register<TrainRequest, TrainedModel?>(StepNames.ProbeBaseline, Gated<TrainRequest, TrainedModel?>(Training.ProbeBaselineAsync));
-        executor.Register<EvaluateRequest, EvaluationReport>(StepNames.Evaluate, Gated<EvaluateRequest, EvaluationReport>(Training.EvaluateAsync));
-        executor.Register<PromoteRequest, PromotionOutcome>(StepNames.Promote, Promote.RunAsync);
+        executor.Register<ValidateRequest, ValidatedDataset>(StepNames.Validate, Recorded<ValidateRequest, ValidatedDataset>(StepNames.Validate, Validate.RunAsync));
+        executor.Register<ExtractRequest, FeatureReport>(StepNames.ExtractFeatures, Recorded(StepNames.ExtractFeatures, Gated<ExtractRequest, FeatureReport>(Training.ExtractAsync)));
+        executor.Register<TrainRequest, TrainedModel>(StepNames.Adapt, Recorded(StepNames.Adapt, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync)));
+        executor.Register<TrainRequest, TrainedModel>(StepNames.TrainScratch, Recorded(StepNames.TrainScratch, Gated<TrainRequest, TrainedModel>(Training.AdaptAsync)));
+        executor.Register<TrainRequest, TrainedModel?>(StepNames.ProbeBaseline, Recorded(StepNames.ProbeBaseline, Gated<TrainRequest, TrainedModel?>(Training.ProbeBaselineAsync)));
+        executor.Register<EvaluateRequest, EvaluationReport>(StepNames.Evaluate, Recorded(StepNames.Evaluate, Gated<EvaluateRequest, EvaluationReport>(Training.EvaluateAsync)));
+        executor.Register<PromoteRequest, PromotionOutcome>(StepNames.Promote, Recorded<PromoteRequest, PromotionOutcome>(StepNames.Promote, Promote.RunAsync));
         executor.Register<ReportRequest, string>(StepNames.Report, Report.RunAsync);
         return executor;
     }

@@ -63,7 +63,7 @@ public sealed class PreparedTensors : IDisposable
             ["columns"] = JsonSerializer.Serialize(Columns),
         });
 
-    public static PreparedTensors Deserialize(byte[] bytes, string source)
+    public static PreparedTensors Deserialize(ReadOnlySpan<byte> bytes, string source)
     {
         var file = Safetensors.Deserialize(bytes, source);
         var labels = JsonSerializer.Deserialize<List<string>>(file.Metadata["labels"]) ?? new List<string>();

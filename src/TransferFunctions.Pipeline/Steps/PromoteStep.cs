@@ -37,14 +37,14 @@ public sealed class PromoteStep(IObjectStore store, ModelRegistry registry)
     private async Task<int> RegisterAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
         var (staged, weights) = await StagedModels.ReadAsync(store, request.Candidate.StagedPrefix, cancellationToken);
-        var report = request.Evaluation.Evidence.Candidate.Report;
+        var score = request.Score;
         var metrics = new Dictionary<string, double>(staged.Metrics)
         {
-            ["test_accuracy"] = report.Accuracy,
-            ["test_macro_f1"] = report.MacroF1,
-            ["test_examples"] = report.ExampleCount,
+            ["test_accuracy"] = score.Accuracy,
+            ["test_macro_f1"] = score.MacroF1,
+            ["test_examples"] = score.Examples,
         };
-        if (report.ExpectedCalibrationError is { } ece) metrics["test_ece"] = ece;
+        if (score.ExpectedCalibrationError is { } ece) metrics["test_ece"] = ece;
         var training = new Dictionary<string, string>(staged.Training);
         foreach (var (key, value) in request.Candidate.Hyperparameters) training[key] = value;
         if (request.Data.BaseRanking is { Count: > 0 } ranking) training["base_choice"] = BaseChoice.Describe(ranking);

@@ -17,8 +17,13 @@ public sealed class ReportStep(IObjectStore store, OrchestrationClient runs, Tim
             .OrderBy(e => e.StartedAt ?? e.RecordedAt)
             .Select(e => new StepTiming(e.Sequence, e.Name, e.StartedAt ?? e.RecordedAt, e.RecordedAt, e.Kind == JournalEntryKind.StepCompleted))
             .ToList() ?? new List<StepTiming>();
-        var report = new RunReport(request.RunId, request.Run, request.Outcome, request.Reasons, request.Data, request.Features, request.Candidate, request.Scratch,
-            request.Evaluation, request.Decision, request.Promotion, steps, (time ?? TimeProvider.System).GetUtcNow());
+        // The other steps' results by key (StepOutputs), not through the orchestration.
+        async Task<T?> Output<T>(string step) => await StepOutputs.ReadAsync<T>(store, request.RunId, step, cancellationToken);
+        var data = await Output<ValidatedDataset>(StepNames.Validate)
+            ?? throw new InvalidOperationException($"run {request.RunId} has no validate output ({StepOutputs.Key(request.RunId, StepNames.Validate)}) to report on");
+        var report = new RunReport(request.RunId, request.Run, request.Outcome, request.Reasons, data, await Output<FeatureReport>(StepNames.ExtractFeatures),
+            await Output<TrainedModel>(StepNames.Adapt), await Output<TrainedModel>(StepNames.TrainScratch), await Output<EvaluationReport>(StepNames.Evaluate),
+            request.Decision, await Output<PromotionOutcome>(StepNames.Promote), steps, (time ?? TimeProvider.System).GetUtcNow());
         var prefix = $"runs/{request.RunId}/";
         await store.WriteAsync(prefix + "report.json", StoreJson.Serialize(report), WriteCondition.Always, cancellationToken);
         await store.WriteAsync(prefix + "report.html", Encoding.UTF8.GetBytes(HtmlReport.Render(report)), WriteCondition.Always, cancellationToken);

@@ -1,4 +1,4 @@
 namespace TransferFunctions.Pipeline.Steps;
 
-/// <summary>Input of the adapt and train-scratch steps.</summary>
-public sealed record TrainRequest(string RunId, RunInput Run, ValidatedDataset Data, FeatureReport Features, string Strategy, string Role);
+/// <summary>Input of the adapt, train-scratch and probe-baseline steps.</summary>
+public sealed record TrainRequest(string RunId, RunInput Run, ValidatedDataset Data, string Strategy, string Role) : IStepRequest;

@@ -50,7 +50,9 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
         var target = Target(data, request.Data);
         basePackage.Model.to(computeDevice);
+        var extraction = Stopwatch.StartNew();
         using var features = FrozenFeatures.Get(basePackage.Model, target, _cache, cancellationToken);
+        extraction.Stop();
         var logMe = TransferAnalysis.Transferability(features.Train, target.TrainLabels, target.ClassCount);
 
         // The same score for a randomly initialized backbone tells how much of it the pretraining earned.
@@ -66,7 +68,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             using (source.Labels)
                 mmd = TransferAnalysis.DomainDistance(basePackage.Model, source.Inputs, target.TrainInputs, cancellationToken: cancellationToken).SquaredMmd;
         }
-        return new FeatureReport(StoreFeatureCache.KeyOf(features.Key), features.CacheHit, logMe.Score, randomScore.Score, mmd, (int)basePackage.Model.FeatureDimension, watch.Elapsed.TotalSeconds);
+        return new FeatureReport(StoreFeatureCache.FolderOf(features.BackboneDigest), features.CacheHit, logMe.Score, randomScore.Score, mmd, (int)basePackage.Model.FeatureDimension,
+            watch.Elapsed.TotalSeconds, features.ExamplesComputed, features.ExamplesCached, extraction.Elapsed.TotalSeconds);
     }, cancellationToken);
 
     public Task<TrainedModel> AdaptAsync(TrainRequest request, CancellationToken cancellationToken) => Task.Run(async () =>
@@ -91,7 +94,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             .SelectMany(p => p.History.Epochs.Select(e => new EpochPoint(p.Name, e.Epoch, e.TrainLoss, e.ValidationAccuracy)))
             .ToList();
         return new TrainedModel(request.Role, outcome.Report.Strategy, StagedModels.Prefix(request.RunId, request.Role), digest,
-            outcome.Report.Hyperparameters, outcome.Report.Notes, curve, watch.Elapsed.TotalSeconds);
+            outcome.Report.Hyperparameters, outcome.Report.Notes, curve, watch.Elapsed.TotalSeconds,
+            (int)data.Inputs("train").size(0), (int)data.Inputs("validation").size(0), (int)data.Inputs("test").size(0));
     }, cancellationToken);
 
     /// <summary>
@@ -112,8 +116,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         var y = data.Targets("test");
         var labels = data.Labels;
 
-        using var candidate = await StagedModels.LoadAsync(store, request.Candidate.StagedPrefix, cancellationToken);
-        using var scratch = await StagedModels.LoadAsync(store, request.Scratch.StagedPrefix, cancellationToken);
+        using var candidate = await StagedModels.LoadAsync(store, request.CandidatePrefix, cancellationToken);
+        using var scratch = await StagedModels.LoadAsync(store, request.ScratchPrefix, cancellationToken);
         var candidateEval = Evaluate("candidate", candidate, x, y, labels);
         var scratchEval = Evaluate("scratch", scratch, x, y, labels);
 
@@ -127,10 +131,10 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
             using var championPackage = await bases.LoadVersionAsync(request.Run.Project, championVersion.Value, cancellationToken);
             championEval = Evaluate($"champion v{championVersion}", championPackage, data.ChampionTestInputs, y, labels);
         }
-        else if (request.Probe is { } probeModel)
+        else if (request.ProbePrefix is { } probePrefix)
         {
             // A project's first model is also judged against the base's linear probe (trained by its own step) on the same data.
-            using var probe = await StagedModels.LoadAsync(store, probeModel.StagedPrefix, cancellationToken);
+            using var probe = await StagedModels.LoadAsync(store, probePrefix, cancellationToken);
             probeEval = Evaluate("base linear probe", probe, x, y, labels);
         }
 
@@ -200,6 +204,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
     {
         var key = data.TensorsKey ?? throw new InvalidOperationException("the dataset was not validated successfully; no tensors to train on");
         var stored = await store.ReadAsync(key, cancellationToken) ?? throw new FileNotFoundException($"prepared tensors {key} are missing from the store");
-        return PreparedTensors.Deserialize(stored.Content.ToArray(), key);
+        // Straight from the store's buffer into tensors: no copy of the blob per read.
+        return PreparedTensors.Deserialize(stored.Content.Span, key);
     }
 }

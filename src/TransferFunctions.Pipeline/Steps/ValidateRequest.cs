@@ -1,4 +1,4 @@
 namespace TransferFunctions.Pipeline.Steps;
 
 /// <summary>Input of the validate step.</summary>
-public sealed record ValidateRequest(string RunId, RunInput Run);
+public sealed record ValidateRequest(string RunId, RunInput Run) : IStepRequest;

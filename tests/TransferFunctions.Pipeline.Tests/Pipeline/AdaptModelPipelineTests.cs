@@ -52,8 +52,16 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 40);
         var (service, steps) = Create();
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == TransferFunctions.Pipeline.Observability.PipelineTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
 
-        var created = await service.SubmitAsync(Request("b1", ReplaySteps) with { Policy = Lenient }, "run-1", Ct);
+        var created = await service.SubmitAsync(Request("b1", ReplaySteps) with { Policy = Lenient }, "first-model-run", Ct);
         var run = await service.RunAsync(created.InstanceId, Ct);
 
         Assert.Equal(RunStatus.Completed, run.Status);
@@ -64,12 +72,12 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal(result.CandidateAccuracy!.Value - scratchRule.Numbers["scratch_accuracy"], scratchRule.Numbers["gain"], 9);
         // The lenient policy does not ask for the probe baseline, so its step does not run.
         Assert.Equal(StepNames.All.Where(s => s != StepNames.ProbeBaseline).Order(StringComparer.Ordinal), run.Steps.Select(s => s.Name).Order(StringComparer.Ordinal));
-        Assert.False(Directory.Exists(Path.Combine(_folder.Path, ".tfstore-work", "run-1")), "the batches' local copy outlived the run");
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, ".tfstore-work", "first-model-run")), "the batches' local copy outlived the run");
 
         var champion = await steps.Registry.GetChampionAsync(Project, Ct);
         Assert.Equal(1, champion!.Value.Version);
         var card = (await steps.Registry.GetAsync(Project, 1, Ct))!;
-        Assert.Equal("run-1", card.RunId);
+        Assert.Equal("first-model-run", card.RunId);
         Assert.Equal("fine-tune", card.Strategy);
         Assert.NotNull(card.BaseModel);
         Assert.Equal(ModelPackage.Digest(File.ReadAllBytes(Path.Combine(new PipelineOptions().EmbeddedBaseDirectory, ModelPackage.WeightsFile))), card.BaseModel!.WeightsDigest);
@@ -77,10 +85,23 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.False(string.IsNullOrEmpty(card.DatasetDigest));
         Assert.False(string.IsNullOrEmpty(card.License));
 
-        var html = await File.ReadAllTextAsync(Path.Combine(_folder.Path, "runs", "run-1", "report.html"), Ct);
+        // Training spans carry the run's split sizes (what the model was trained, validated and will be tested on).
+        using (var prepared = PreparedTensors.Deserialize(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "first-model-run", "prepared", "dataset.safetensors"), Ct), "prepared"))
+        {
+            var expected = (prepared.Inputs("train").size(0), prepared.Inputs("validation").size(0), prepared.Inputs("test").size(0));
+            Assert.True(expected.Item1 > 0 && expected.Item3 > 0, $"splits {expected}");
+            foreach (var step in new[] { StepNames.Adapt, StepNames.TrainScratch })
+            {
+                var span = Assert.Single(spans, a => (string?)a.GetTagItem("tf.run") == "first-model-run" && (string?)a.GetTagItem("tf.step") == step);
+                Assert.Equal(expected, ((long)span.GetTagItem("tf.examples.train")!, (long)span.GetTagItem("tf.examples.validation")!, (long)span.GetTagItem("tf.examples.test")!));
+                Assert.Equal(expected.Item1 + expected.Item2 + expected.Item3, (long)span.GetTagItem("tf.examples")!);
+            }
+        }
+
+        var html = await File.ReadAllTextAsync(Path.Combine(_folder.Path, "runs", "first-model-run", "report.html"), Ct);
         Assert.Contains("promoted", html);
         Assert.Contains("<svg", html);
-        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "run-1", "report.json"), Ct));
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "first-model-run", "report.json"), Ct));
         Assert.Equal("promoted", json.RootElement.GetProperty("outcome").GetString());
     }
 
@@ -103,7 +124,15 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
 
         using var report = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "champion-run-2", "report.json"), Ct));
         var evidence = report.RootElement.GetProperty("evaluation").GetProperty("evidence");
-        bool[] Reported(string role) => evidence.GetProperty(role).GetProperty("correct").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
+        // Per-example feature cache: run 2 extracted only b2's examples; b1's came from the cache run 1 filled.
+        using var firstReport = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "runs", "champion-run-1", "report.json"), Ct));
+        var firstFeatures = firstReport.RootElement.GetProperty("features");
+        var features = report.RootElement.GetProperty("features");
+        var firstExamples = firstFeatures.GetProperty("examplesComputed").GetInt32();
+        Assert.Equal(0, firstFeatures.GetProperty("examplesCached").GetInt32());
+        Assert.Equal(firstExamples, features.GetProperty("examplesCached").GetInt32());
+        Assert.Equal(prepared!.Inputs("train").size(0) + prepared.Inputs("validation").size(0) - firstExamples, features.GetProperty("examplesComputed").GetInt32());
+        bool[] Reported(string role) => evidence.GetProperty(role).GetProperty("correct").GetString()!.Select(c => c == '1').ToArray();
         var x = prepared!.Inputs("test");
         var truth = prepared.Targets("test").data<long>().ToArray();
         (int[] Predicted, bool[] Correct) Rescore(TransferFunctions.Learning.Models.ModelPackage package)
@@ -253,6 +282,39 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal(reference.CandidateAccuracy, result.CandidateAccuracy);
         var versions = await steps.Registry.ListVersionsAsync(Project, Ct);
         Assert.Equal(result.Outcome == "promoted" ? 1 : 0, versions.Count);
+    }
+
+    [Fact]
+    public async Task A_run_journaled_by_a_version_before_the_probe_baseline_step_fails_with_the_reason_instead_of_crashing()
+    {
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 5);
+        var (service, _) = Create();
+        var created = await service.SubmitAsync(Request("b1") with { Policy = PromotionPolicy.Default with { FirstModelMustBeatLinearProbe = true } }, "old-run", Ct);
+        // What that version journaled: validate, extract, adapt ∥ scratch, then evaluate at position 4 (no probe-baseline step),
+        // and no code version (journals did not record one).
+        JsonElement Doc(string json) => JsonDocument.Parse(json).RootElement.Clone();
+        var data = Doc($$"""{"valid":true,"project":"{{Project}}","batches":["b1"],"digest":"d","labels":["a","b"],"splitCounts":{},"errors":[],"warnings":[],"tensorsKey":"runs/old-run/prepared/dataset.safetensors","baseModel":"embedded","baseWeightsDigest":"w"}""");
+        var features = Doc("""{"cacheKey":"features/x/d.safetensors","cacheHit":false,"logMe":0.1,"featureDimension":8,"seconds":1}""");
+        JsonElement Trained(string role) => Doc($$"""{"role":"{{role}}","strategy":"fine-tune","stagedPrefix":"runs/old-run/{{role}}/","weightsDigest":"w","hyperparameters":{},"notes":[],"curve":[],"seconds":1}""");
+        var at = DateTimeOffset.UtcNow;
+        var journal = new RunJournal(created.InstanceId,
+        [
+            new JournalEntry(0, JournalEntryKind.StepCompleted, StepNames.Validate, at, Output: data),
+            new JournalEntry(1, JournalEntryKind.StepCompleted, StepNames.ExtractFeatures, at, Output: features),
+            new JournalEntry(2, JournalEntryKind.StepCompleted, StepNames.Adapt, at, Output: Trained("candidate")),
+            new JournalEntry(3, JournalEntryKind.StepCompleted, StepNames.TrainScratch, at, Output: Trained("scratch")),
+            new JournalEntry(4, JournalEntryKind.StepCompleted, StepNames.Evaluate, at, Output: Doc("{}")),
+        ]);
+        await new FileSystemObjectStore(_folder.Path).WriteJsonAsync(RunKeys.Journal(created.InstanceId), journal, WriteCondition.CreateOnly, Ct);
+
+        var run = await service.RunAsync(created.InstanceId, Ct);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains("was recorded by an older version", run.Failure!.Message);
+        Assert.Contains("step 'evaluate'", run.Failure.Message);
+        Assert.Contains("step 'probe-baseline'", run.Failure.Message);
+        Assert.Contains("submit its batch again", run.Failure.Message);
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, "runs", created.InstanceId, "candidate")), "a step ran for a run that cannot resume");
     }
 
     [Fact]

@@ -16,11 +16,24 @@ public sealed class CandidateAdaptationTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    private BaseModelResolver Bases(out ModelRegistry registry)
+    {
+        registry = new ModelRegistry(new FileSystemObjectStore(_folder.Path));
+        return new BaseModelResolver(registry, new PipelineOptions());
+    }
+
+    /// <summary>A context on <paramref name="inputs"/> with alternating labels a/b and a budget of a few steps.</summary>
+    private static AdaptationContext Context(ModelPackage basePackage, Tensor inputs, Tensor labels, int steps = 2) => new()
+    {
+        Base = basePackage,
+        Data = new TargetData { TrainInputs = inputs, TrainLabels = labels, Labels = ["a", "b"] },
+        Budget = new AdaptationBudget { Steps = steps, BatchSize = 4, ValidationRounds = 1 },
+    };
+
     [Fact]
     public async Task A_model_adapted_from_a_registry_version_names_that_version_in_its_lineage()
     {
-        var registry = new ModelRegistry(new FileSystemObjectStore(_folder.Path));
-        var bases = new BaseModelResolver(registry, new PipelineOptions());
+        var bases = Bases(out var registry);
         using (var shipped = await bases.LoadAsync(PipelineOptions.EmbeddedBase, Ct))
         {
             var (weights, card) = shipped.Serialize();
@@ -32,14 +45,7 @@ public sealed class CandidateAdaptationTests : IDisposable
         torch.manual_seed(1);
         using var inputs = randn(8, 1, 28, 28);
         using var labels = tensor(new long[] { 0, 1, 0, 1, 0, 1, 0, 1 });
-        var context = new AdaptationContext
-        {
-            Base = basePackage,
-            Data = new TargetData { TrainInputs = inputs, TrainLabels = labels, Labels = ["a", "b"] },
-            Budget = new AdaptationBudget { Steps = 2, BatchSize = 4, ValidationRounds = 1 },
-        };
-
-        using var outcome = await CandidateAdaptation.RunAsync("linear-probe", context, cancellationToken: Ct);
+        using var outcome = await CandidateAdaptation.RunAsync("linear-probe", Context(basePackage, inputs, labels), cancellationToken: Ct);
 
         Assert.Equal("bases:v2", pinned);
         Assert.Equal(new BaseModelReference("bases", 2, basePackage.Card.WeightsDigest, basePackage.Card.License), outcome.Model.Card.BaseModel);
@@ -49,18 +55,11 @@ public sealed class CandidateAdaptationTests : IDisposable
     [Fact]
     public async Task A_model_adapted_from_the_shipped_base_has_no_registry_version_in_its_lineage()
     {
-        var bases = new BaseModelResolver(new ModelRegistry(new FileSystemObjectStore(_folder.Path)), new PipelineOptions());
-        using var basePackage = await bases.LoadAsync(PipelineOptions.EmbeddedBase, Ct);
+        using var basePackage = await Bases(out _).LoadAsync(PipelineOptions.EmbeddedBase, Ct);
         using var inputs = zeros(4, 1, 28, 28);
         using var labels = tensor(new long[] { 0, 1, 0, 1 });
-        var context = new AdaptationContext
-        {
-            Base = basePackage,
-            Data = new TargetData { TrainInputs = inputs, TrainLabels = labels, Labels = ["a", "b"] },
-            Budget = new AdaptationBudget { Steps = 1, BatchSize = 4, ValidationRounds = 1 },
-        };
 
-        using var outcome = await CandidateAdaptation.RunAsync("linear-probe", context, cancellationToken: Ct);
+        using var outcome = await CandidateAdaptation.RunAsync("linear-probe", Context(basePackage, inputs, labels, steps: 1), cancellationToken: Ct);
 
         Assert.Equal(("fashion-compact-base", (int?)null), (outcome.Model.Card.BaseModel!.Name, outcome.Model.Card.BaseModel.Version));
     }
@@ -68,13 +67,11 @@ public sealed class CandidateAdaptationTests : IDisposable
     [Fact]
     public async Task An_unknown_strategy_is_refused_by_name()
     {
-        var bases = new BaseModelResolver(new ModelRegistry(new FileSystemObjectStore(_folder.Path)), new PipelineOptions());
-        using var basePackage = await bases.LoadAsync(PipelineOptions.EmbeddedBase, Ct);
+        using var basePackage = await Bases(out _).LoadAsync(PipelineOptions.EmbeddedBase, Ct);
         using var inputs = zeros(2, 1, 28, 28);
         using var labels = tensor(new long[] { 0, 1 });
-        var context = new AdaptationContext { Base = basePackage, Data = new TargetData { TrainInputs = inputs, TrainLabels = labels, Labels = ["a", "b"] } };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => CandidateAdaptation.RunAsync("no-such-strategy", context, cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => CandidateAdaptation.RunAsync("no-such-strategy", Context(basePackage, inputs, labels), cancellationToken: Ct));
 
         Assert.Contains("no-such-strategy", error.Message);
     }
