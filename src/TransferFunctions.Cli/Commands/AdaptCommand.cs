@@ -8,6 +8,8 @@ using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Strategies;
+using TransferFunctions.Pipeline.Api;
+using TransferFunctions.Pipeline.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,9 +42,10 @@ public static class AdaptCommand
         var unlabeled = new Option<string?>("--unlabeled") { Description = "folder of unlabeled target-domain images (domain-adapt)" };
         var cache = new Option<string?>("--feature-cache") { Description = "folder caching frozen-backbone features between runs" };
         var device = CommonOptions.Device();
+        var trust = new Option<bool>(ModelCode.TrustFlag) { Description = "allow a --base package that carries model code (TorchScript model.pt, an ONNX graph), which runs when loaded" };
         var command = new Command("adapt", "Adapt a base model to a labeled dataset with a strategy; evaluate on the test split; write the package.")
         {
-            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName, device,
+            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName, device, trust,
         };
         command.SetAction((parse, ct) => parse.GetValue(project) is { } p
             ? PipelineAdapt.RunAsync(new PipelineAdapt.Request(p, parse.GetValue(data)!, parse.GetValue(store), parse.GetValue(batchName),
@@ -52,7 +55,7 @@ public static class AdaptCommand
             : parse.GetValue(output) is null
                 ? Task.FromResult(MissingMode())
                 : RunAsync(new Request(parse.GetValue(data)!, parse.GetValue(basePath)!, parse.GetValue(strategy)!, parse.GetValue(output)!,
-            new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache), parse.GetValue(device)), ct));
+            new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache), parse.GetValue(device), parse.GetValue(trust)), ct));
         return command;
     }
 
@@ -62,7 +65,8 @@ public static class AdaptCommand
         return 2;
     }
 
-    public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache, string? Device = null);
+    public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache, string? Device = null,
+        bool TrustModelCode = false);
 
     public static async Task<int> RunAsync(Request request, CancellationToken ct)
     {
@@ -81,11 +85,21 @@ public static class AdaptCommand
             return DataErrors.ExitCode;
         }
         // A shipped base by name (fashion-compact, imagenet-resnet18) is its package beside the application.
-        if (TransferFunctions.Pipeline.Steps.PipelineOptions.ShippedBaseNames.Contains(request.Base) && !Directory.Exists(request.Base))
-            request = request with { Base = Path.Combine(new TransferFunctions.Pipeline.Steps.PipelineOptions().ShippedBasesDirectory, request.Base) };
+        var shipped = PipelineOptions.ShippedBaseNames.Contains(request.Base) && !Directory.Exists(request.Base);
+        if (shipped)
+            request = request with { Base = Path.Combine(new PipelineOptions().ShippedBasesDirectory, request.Base) };
         if (!File.Exists(Path.Combine(request.Base, ModelPackage.ManifestFile)))
         {
             log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.ManifestFile} missing); train one with `transfer pretrain`");
+            return DataErrors.ExitCode;
+        }
+        try
+        {
+            ModelCode.Require(request.Base, request.Base, shipped || request.TrustModelCode, $"pass {ModelCode.TrustFlag}");
+        }
+        catch (InvalidRequestException e)
+        {
+            log.WriteLine($"error: {e.Message}");
             return DataErrors.ExitCode;
         }
         var report = await DataErrors.ReadAndValidateAsync(request.Data, log, ct);
@@ -106,7 +120,17 @@ public static class AdaptCommand
             log.WriteLine($"warning [tiny-test-split]: {testWarning}");
         }
 
-        using var basePackage = ModelPackage.Load(request.Base);
+        ModelPackage basePackage;
+        try
+        {
+            basePackage = BaseModelResolver.LoadVerified(request.Base, request.Base);
+        }
+        catch (InvalidDataException e)
+        {
+            log.WriteLine($"error: {e.Message}");
+            return DataErrors.ExitCode;
+        }
+        using var loadedBase = basePackage;
         var spec = basePackage.Manifest.Input;
         using var unlabeled = request.Unlabeled is { } u ? await DatasetTensors.FolderImagesAsync(u, spec, ct) : null;
         SourceReplay? replay = null;

@@ -88,6 +88,8 @@ public static class BenchCommand
             JsonOutput.WriteLastLine(result);
             return 0;
         });
-        return new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency, pipeline, reliability, TransferBenchCommand.Create(threads) };
+        var bench = new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency, pipeline, reliability, TransferBenchCommand.Create(threads) };
+        bench.Subcommands.Add(ReliabilityLoadCommand.Create());
+        return bench;
     }
 }

@@ -46,7 +46,17 @@ public static class EvaluateCommand
         }
         var report = await DataErrors.ReadAndValidateAsync(dataPath, log, ct);
         if (report is null) return DataErrors.ExitCode;
-        using var package = ModelPackage.Load(modelPath);
+        ModelPackage loaded;
+        try
+        {
+            loaded = TransferFunctions.Pipeline.Steps.BaseModelResolver.LoadVerified(modelPath, modelPath);
+        }
+        catch (InvalidDataException unverified)
+        {
+            log.WriteLine($"error: {unverified.Message}");
+            return DataErrors.ExitCode;
+        }
+        using var package = loaded;
         package.Model.to(device);
         var labels = package.Manifest.Labels;
         var examples = report.Dataset.Examples.Where(e => e.ContentHash is not null && (allExamples || e.Split == DatasetSplit.Test)).ToList();

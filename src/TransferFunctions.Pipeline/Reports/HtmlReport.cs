@@ -132,7 +132,8 @@ public static class HtmlReport
     private static void Lineage(StringBuilder h, RunReport r)
     {
         h.Append("<h2>Lineage</h2><table>");
-        Row(h, "base model", r.Request.BaseModel + $" (weights {Short(r.Data.BaseWeightsDigest)})");
+        Row(h, "base model", r.Data.BaseModel + $" (weights {Short(r.Data.BaseWeightsDigest)})");
+        if (r.Data.BaseRanking is { Count: > 0 } ranking) Row(h, "base choice", BaseChoice.Describe(ranking));
         Row(h, "strategy", r.Candidate is { } c ? $"{c.Strategy} {string.Join(", ", c.Hyperparameters.Select(kv => $"{kv.Key}={kv.Value}"))}" : r.Request.Strategy);
         Row(h, "dataset digest", r.Data.Digest);
         Row(h, "requested by", r.Request.RequestedBy ?? "");

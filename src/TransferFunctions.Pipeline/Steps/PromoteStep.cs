@@ -64,12 +64,14 @@ public sealed class PromoteStep(IObjectStore store, ModelRegistry registry)
             UnlabeledDatasetDigest = request.Data.UnlabeledDigest,
             RunId = request.RunId,
             Strategy = request.Candidate.Strategy,
-            Hyperparameters = request.Candidate.Hyperparameters,
+            Hyperparameters = request.Data.BaseRanking is { Count: > 0 } ranking
+                ? new Dictionary<string, string>(request.Candidate.Hyperparameters) { ["base_choice"] = BaseChoice.Describe(ranking) }
+                : request.Candidate.Hyperparameters,
             CodeVersion = manifest.CodeVersion,
             Metrics = metrics,
             License = manifest.BaseModel?.License ?? manifest.License,
             Provenance = $"Adapted from {manifest.BaseModel?.Name ?? "(no base)"} on batches [{string.Join(", ", request.Data.Batches)}] of project {request.Run.Project} by run {request.RunId}. {manifest.Provenance}",
-            Notes = string.Join("\n", request.Candidate.Notes),
+            Notes = string.Join("\n", (request.Data.BaseRanking is { Count: > 0 } r ? [$"Base chosen among the project's candidates: {BaseChoice.Describe(r)}."] : Array.Empty<string>()).Concat(request.Candidate.Notes)),
             Package = manifest with { Name = request.Run.Project },
         };
         var registered = await registry.RegisterAsync(card, weights, cancellationToken);

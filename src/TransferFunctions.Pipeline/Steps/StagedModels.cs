@@ -25,6 +25,9 @@ public static class StagedModels
             ?? throw new FileNotFoundException($"staged model {prefix} has no {ModelPackage.ManifestFile}");
         var manifest = JsonSerializer.Deserialize<ModelManifest>(manifestObject.Content.Span, ModelPackage.JsonOptions)
             ?? throw new InvalidDataException($"{prefix}{ModelPackage.ManifestFile} is empty");
+        // A staged manifest always states its digest (SaveAsync writes it); one without would skip the check at load.
+        if (string.IsNullOrWhiteSpace(manifest.WeightsDigest))
+            throw new InvalidDataException($"staged model {prefix} states no weights digest; its weights cannot be verified");
         var weights = await store.ReadAsync(prefix + ModelPackage.WeightsFile, cancellationToken)
             ?? throw new FileNotFoundException($"staged model {prefix} has no {ModelPackage.WeightsFile}");
         return (manifest, weights.Content.ToArray());

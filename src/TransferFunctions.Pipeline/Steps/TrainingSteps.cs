@@ -128,7 +128,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         {
             championVersion = champion.Value.Version;
             using var championPackage = await bases.LoadVersionAsync(request.Run.Project, championVersion.Value, cancellationToken);
-            championEval = Evaluate($"champion v{championVersion}", championPackage, x, y, labels);
+            championEval = Evaluate($"champion v{championVersion}", championPackage, data.ChampionTestInputs, y, labels);
         }
         else if (request.Probe is { } probeModel)
         {
@@ -151,7 +151,10 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
                 }
             }
         }
-        var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after, basePackage.Manifest.SourceDataset is not null);
+        // Retention is expected to be measurable (so the default floor applies) only where the base names its source data
+        // and has a source task to retain: a headless feature extractor (the imported ImageNet ResNet-18) has no classes.
+        var sourceTask = basePackage.Manifest.SourceDataset is not null && basePackage.Manifest.Labels.Count > 0;
+        var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after, sourceTask);
         return new EvaluationReport(evidence, championVersion, watch.Elapsed.TotalSeconds);
     }, cancellationToken);
 
