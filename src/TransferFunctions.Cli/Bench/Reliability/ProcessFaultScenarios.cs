@@ -315,7 +315,6 @@ public static class ProcessFaultScenarios
         var stalePromoted = stale.OutputLines().Any(l => l.Contains($"step {StepNames.Promote} #", StringComparison.Ordinal) && l.Contains("started", StringComparison.Ordinal));
         lab.Expect(!stalePromoted, $"the stale serve never started promote (its last lines: {string.Join(" | ", stale.OutputLines().TakeLast(6))})");
         var version = await lab.ExpectPromotedOnceAsync(run, final);
-        await stale.KillAsync();
         await lab.ExpectNoTemporaryFilesAsync(run);
         return (0, 0, $"serve frozen past its lease mid-run, a successor took over, the thawed one stopped before promoting; run promoted v{version} once");
     }
@@ -447,15 +446,18 @@ public static class ProcessFaultScenarios
             ThrowIfFailed(0);
         }
 
-        /// <summary>No writer's temporary file is left in the store, and the run's local scratch folder is gone.</summary>
-        public Task ExpectNoTemporaryFilesAsync(string run)
+        /// <summary>
+        /// Once every host still running has stopped (a live writer's temporary file is not an orphan), no temporary file is
+        /// left in the store and the run's local scratch folder is gone.
+        /// </summary>
+        public async Task ExpectNoTemporaryFilesAsync(string run)
         {
+            foreach (var serve in _serves.Where(s => !s.HasExited)) await serve.StopAsync(TimeSpan.FromSeconds(60));
             var temporary = Directory.EnumerateFiles(Root, ObjectKey.ReservedSegmentPrefix + "-tmp-*", SearchOption.AllDirectories).ToList();
             Expect(temporary.Count == 0, $"no temporary files in the store (found {string.Join(", ", temporary.Select(f => Path.GetRelativePath(Root, f)))})");
             var work = Path.Combine(Root, ObjectKey.ReservedSegmentPrefix + "-work", run);
             Expect(!Directory.Exists(work), $"the run's scratch folder {Path.GetRelativePath(Root, work)} is gone");
             ThrowIfFailed(0);
-            return Task.CompletedTask;
         }
 
         /// <summary>Runs that should have completed and have not (no record, or not Completed).</summary>
