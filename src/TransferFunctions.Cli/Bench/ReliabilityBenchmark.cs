@@ -6,14 +6,16 @@ namespace TransferFunctions.Cli.Bench;
 
 /// <summary>
 /// <c>bench reliability</c>: the process-fault scenarios (<see cref="ProcessFaultScenarios"/>), the bad-input catalog
-/// (<see cref="BadInputCatalog"/>) and the load scenario, summed up in one JSON line.
+/// (<see cref="BadInputCatalog"/>) and the load scenario (<see cref="ReliabilityLoad"/>), summed up in one JSON line:
+/// runs lost and duplicate versions over faults and load, status latency and peak memory from the load.
 /// </summary>
 public static class ReliabilityBenchmark
 {
     /// <param name="Scenarios">Fault scenarios to run (null: all).</param>
     /// <param name="BadInputs">Whether to run the bad-input catalog.</param>
     /// <param name="Repository">The repository root (for the catalog's test projects); null: found above the working folder.</param>
-    public sealed record Settings(IReadOnlyList<string>? Scenarios = null, bool BadInputs = true, string? Repository = null);
+    /// <param name="Load">Whether to run the load scenario (<see cref="ReliabilityLoad"/>, its defaults).</param>
+    public sealed record Settings(IReadOnlyList<string>? Scenarios = null, bool BadInputs = true, string? Repository = null, bool Load = true);
 
     public static async Task<JsonObject> RunAsync(Settings settings, TextWriter log, CancellationToken cancellationToken)
     {
@@ -41,19 +43,27 @@ public static class ReliabilityBenchmark
                 log.WriteLine($"[bench reliability] bad inputs: {bad.Handled} of {bad.Tried} handled{(bad.Failed.Count > 0 ? "; not handled: " + string.Join(", ", bad.Failed) : "")}");
             }
 
-            // The load scenario (status latency, resident memory) is the guard's ReliabilityLoad; until it lands these stay null.
+            ReliabilityLoadResult? load = null;
+            if (settings.Load)
+            {
+                log.WriteLine("[bench reliability] load: batches across projects within a minute, concurrent status requests while runs train ...");
+                load = await ReliabilityLoad.RunAsync(new ReliabilityLoadOptions { Log = log }, cancellationToken);
+                log.WriteLine($"[bench reliability] load: {load.RunsCompleted} of {load.BatchesDelivered} runs completed, {load.RunsLost} lost, {load.DuplicateVersions} duplicate versions, "
+                    + $"status p50 {load.StatusP50Ms:F1} ms, p99 {load.StatusP99Ms:F1} ms, peak RSS {load.PeakRssMb:F0} MB, promotions serialized: {load.PromotionsSerialized}");
+            }
+
             log.WriteLine($"[bench reliability] done in {watch.Elapsed.TotalMinutes:F1} min");
             return new JsonObject
             {
                 ["faults_tried"] = results.Count,
                 ["faults_survived"] = results.Count(r => r.Survived),
-                ["runs_lost"] = results.Sum(r => r.RunsLost),
-                ["duplicate_versions"] = results.Sum(r => r.DuplicateVersions),
+                ["runs_lost"] = results.Sum(r => r.RunsLost) + (load?.RunsLost ?? 0),
+                ["duplicate_versions"] = results.Sum(r => r.DuplicateVersions) + (load?.DuplicateVersions ?? 0),
                 ["bad_inputs_tried"] = bad?.Tried,
                 ["bad_inputs_handled"] = bad?.Handled,
-                ["status_p50_ms"] = null,
-                ["status_p99_ms"] = null,
-                ["peak_rss_mb"] = null,
+                ["status_p50_ms"] = load is null ? null : Math.Round(load.StatusP50Ms, 2),
+                ["status_p99_ms"] = load is null ? null : Math.Round(load.StatusP99Ms, 2),
+                ["peak_rss_mb"] = load is null ? null : Math.Round(load.PeakRssMb, 1),
             };
         }
         finally

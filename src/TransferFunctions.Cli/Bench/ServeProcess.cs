@@ -140,15 +140,45 @@ public sealed class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Every line the process wrote so far, stdout then stderr (its log).</summary>
+    public IReadOnlyList<string> OutputLines() => [.. ReadShared(StdoutLog), .. ReadShared(StderrLog)];
+
+    /// <summary>Waits until a line containing <paramref name="text"/> appears in the output, and returns it.</summary>
+    /// <exception cref="TimeoutException">It did not appear in time, or the process exited first (the message ends with its last lines).</exception>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (OutputLines().FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line) return line;
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+                throw new TimeoutException($"transfer serve (pid {_process.Id}) {(_process.HasExited ? "exited" : "did not write")} '{text}' within {timeout}; last lines: {string.Join(" | ", OutputLines().TakeLast(8))}");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary><c>kill -STOP</c>: the process is frozen, as by a stall or a suspended machine; its leases expire meanwhile.</summary>
+    public Task FreezeAsync() => SignalAsync(_process.Id, "STOP");
+
+    /// <summary><c>kill -CONT</c>: a frozen process runs on, believing no time passed.</summary>
+    public Task ThawAsync() => SignalAsync(_process.Id, "CONT");
+
+    /// <summary>Sends <paramref name="signal"/> (<c>TERM</c>, <c>KILL</c>, <c>STOP</c>, …) to process <paramref name="pid"/> with kill(1); true when it was delivered.</summary>
+    public static async Task<bool> SignalAsync(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false, RedirectStandardError = true });
+        if (kill is null) return false;
+        await kill.StandardError.ReadToEndAsync();
+        await kill.WaitForExitAsync();
+        return kill.ExitCode == 0;
+    }
+
     /// <summary>Asks the process to stop (SIGTERM: it finishes like Ctrl+C) and waits; kills it when it does not stop in time.</summary>
     public async Task<int> StopAsync(TimeSpan? grace = null)
     {
         if (!_process.HasExited)
         {
-            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
-            {
-                if (term is not null) await term.WaitForExitAsync();
-            }
+            await SignalAsync(_process.Id, "TERM");
 
             using var wait = new CancellationTokenSource(grace ?? TimeSpan.FromSeconds(60));
             try
@@ -190,6 +220,13 @@ public sealed class ServeProcess : IAsyncDisposable
         {
             // Already gone.
         }
+    }
+
+    private static IEnumerable<string> ReadShared(string file)
+    {
+        if (!File.Exists(file)) return [];
+        using var reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private static long Kilobytes(string statusLine) =>

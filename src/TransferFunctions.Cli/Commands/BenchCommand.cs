@@ -84,14 +84,15 @@ public static class BenchCommand
         var scenarios = new Option<string[]>("--scenarios") { Description = "fault scenarios to run (default: all)", AllowMultipleArgumentsPerToken = true };
         var noBadInputs = new Option<bool>("--no-bad-inputs") { Description = "skip the bad-input catalog" };
         var repository = new Option<string?>("--repository") { Description = "repository root holding the bad-input catalog's tests (default: found above the working folder)" };
-        var reliability = new Command("reliability", "Process faults (kill -9 at every step, step crashes, disk full, corrupt records, races, expired leases) and the bad-input catalog.")
+        var noLoad = new Option<bool>("--no-load") { Description = "skip the load scenario (bench reliability-load runs it alone)" };
+        var reliability = new Command("reliability", "Process faults (kill -9 at every step, step crashes, disk full, corrupt records, races, expired leases), the bad-input catalog and the load scenario.")
         {
-            scenarios, noBadInputs, repository,
+            scenarios, noBadInputs, repository, noLoad,
         };
         reliability.SetAction(async (parse, ct) =>
         {
             var names = parse.GetValue(scenarios);
-            var result = await ReliabilityBenchmark.RunAsync(new ReliabilityBenchmark.Settings(names is { Length: > 0 } ? names : null, !parse.GetValue(noBadInputs), parse.GetValue(repository)),
+            var result = await ReliabilityBenchmark.RunAsync(new ReliabilityBenchmark.Settings(names is { Length: > 0 } ? names : null, !parse.GetValue(noBadInputs), parse.GetValue(repository), !parse.GetValue(noLoad)),
                 System.Console.Error, ct);
             JsonOutput.WriteLastLine(result);
             return 0;

@@ -62,12 +62,8 @@ public static class ProcessFaultScenarios
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>The gate must let a tiny run promote: what is tested here is that promotion happens exactly once, not model quality.</summary>
-    private static readonly PromotionPolicy Lenient = PromotionPolicy.Default with
-    {
-        MinImprovement = -1, MaxPValue = 1.01, MaxClassRegression = 1, MinGainOverScratch = -1,
-        FirstModelMustBeatLinearProbe = false, MinTestExamplesPerClass = 0, RetentionFloor = 0,
-    };
+    /// <summary>The gate must let a tiny run promote: what is tested here is that promotion happens exactly once, not model quality (the load scenario's policy).</summary>
+    private static readonly PromotionPolicy Lenient = ReliabilityLoad.LoadPolicy;
 
     /// <summary>Short leases and polls, so a successor takes over a killed host's runs within seconds.</summary>
     private static Dictionary<string, string> HostSettings(params (string Key, string Value)[] more)
@@ -98,8 +94,9 @@ public static class ProcessFaultScenarios
     {
         var root = Path.Combine(Path.GetFullPath(workRoot), name);
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-        Directory.CreateDirectory(root);
-        var lab = new Lab(root, log, cancellationToken);
+        Directory.CreateDirectory(Path.Combine(root, "store"));
+        // The store in store/, each host's output beside it in serve-N/ (kept with TF_BENCH_KEEP=1).
+        var lab = new Lab(Path.Combine(root, "store"), root, log, cancellationToken);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -132,9 +129,8 @@ public static class ProcessFaultScenarios
             await lab.DisposeAsync();
             try
             {
-                // TF_BENCH_KEEP=1 keeps each scenario's store and the hosts' output (serve-N.log) for inspection.
-                if (Environment.GetEnvironmentVariable("TF_BENCH_KEEP") == "1") lab.SaveOutput();
-                else Directory.Delete(root, recursive: true);
+                // TF_BENCH_KEEP=1 keeps each scenario's store and the hosts' logs for inspection.
+                if (Environment.GetEnvironmentVariable("TF_BENCH_KEEP") != "1") Directory.Delete(root, recursive: true);
             }
             catch (IOException)
             {
@@ -170,7 +166,7 @@ public static class ProcessFaultScenarios
         var waiting = await lab.RecordAsync(run);
         lab.Expect(waiting.Status == RunStatus.WaitingForEvent, $"after the restart the run still awaits approval (it is {waiting.Status})");
         lab.Expect((await lab.Registry.GetChampionAsync(Project, lab.Ct)) is null, "no champion before the approval");
-        var status = await second.PostAsync($"/api/adaptations/{run}/approve", lab.Ct);
+        var status = await lab.PostAsync(second, $"/api/adaptations/{run}/approve");
         lab.Expect(status == 202, $"approve answered 202 (it answered {status})");
         var final = await lab.WaitForEndAsync(run);
         var version = await lab.ExpectPromotedOnceAsync(run, final);
@@ -185,7 +181,7 @@ public static class ProcessFaultScenarios
         var killed = await lab.KillStepChildAsync(StepNames.Adapt);
         var final = await lab.WaitForEndAsync(run);
         var version = await lab.ExpectPromotedOnceAsync(run, final);
-        lab.Expect(serve.Output.Any(l => l.Contains("child process killed by signal 9", StringComparison.Ordinal) && l.Contains("retrying", StringComparison.Ordinal)),
+        lab.Expect(serve.OutputLines().Any(l => l.Contains("child process killed by signal 9", StringComparison.Ordinal) && l.Contains("retrying", StringComparison.Ordinal)),
             "serve logged the crash and the retry");
         await lab.ExpectNoTemporaryFilesAsync(run);
         return (0, 0, $"adapt's child process (pid {killed}) killed with SIGKILL: retried after a backoff, run promoted v{version} once");
@@ -267,10 +263,10 @@ public static class ProcessFaultScenarios
             lab.Expect(final.Status == RunStatus.Completed, $"run {run} completed (it is {final.Status}: {final.Failure?.Message})");
         }
 
-        var (status, body) = await second.GetAsync($"/api/adaptations/{damaged}", lab.Ct);
+        var (status, body) = await lab.GetAsync(second, $"/api/adaptations/{damaged}");
         lab.Expect(status == 200 && body.Contains("\"Failed\"", StringComparison.Ordinal) && body.Contains("CorruptRunRecord", StringComparison.Ordinal),
             $"the damaged run is shown Failed with the reason (GET answered {status}: {Short(body)})");
-        var (listStatus, list) = await second.GetAsync("/api/adaptations", lab.Ct);
+        var (listStatus, list) = await lab.GetAsync(second, "/api/adaptations");
         lab.Expect(listStatus == 200 && runs.All(r => list.Contains(r, StringComparison.Ordinal)), $"the run list still answers with every run (it answered {listStatus})");
         lab.Submitted.Remove(damaged);
         return (runs.Count - 1 - completed, 0, $"run.json of one of 3 runs truncated while serve was down: serve started, the other 2 completed, the damaged one reads Failed (CorruptRunRecord)");
@@ -286,11 +282,11 @@ public static class ProcessFaultScenarios
         var bFinal = await lab.WaitForEndAsync(b);
         var bVersion = await lab.ExpectPromotedOnceAsync(b, bFinal);
         // A is approved against the champion it was evaluated with (none): its move must fail, and it must re-evaluate against B's.
-        await serve.PostAsync($"/api/adaptations/{a}/approve", lab.Ct);
+        await lab.PostAsync(serve, $"/api/adaptations/{a}/approve");
         await lab.WaitForAsync(a, r => r.IsTerminal || (r.Status == RunStatus.WaitingForEvent && r.Steps.Count(s => s.Name == StepNames.Evaluate) == 2), "run A re-evaluated and awaits approval again");
         var evaluations = (await lab.RecordAsync(a)).Steps.Count(s => s.Name == StepNames.Evaluate);
         lab.Expect(evaluations == 2, $"run A evaluated twice, the second time against the new champion (it evaluated {evaluations} times)");
-        await serve.PostAsync($"/api/adaptations/{a}/approve", lab.Ct);
+        await lab.PostAsync(serve, $"/api/adaptations/{a}/approve");
         var aFinal = await lab.WaitForEndAsync(a);
         var journal = await lab.Runs.GetJournalAsync(a, lab.Ct);
         var secondEvaluation = journal!.Entries.Where(e => e.Name == StepNames.Evaluate && e.Kind == JournalEntryKind.StepCompleted).Last().Output!.Value;
@@ -307,19 +303,18 @@ public static class ProcessFaultScenarios
         var run = await lab.PrepareAsync();
         var stale = await lab.StartServeAsync(Hold(StepNames.Evaluate, after: true, TimeSpan.FromSeconds(5)));
         await stale.WaitForOutputAsync($"{FaultInjectingStepExecutor.HoldingMessage} {StepNames.Evaluate} of run {run}", RunTimeout, lab.Ct);
-        stale.Freeze();
+        await stale.FreezeAsync();
         lab.Log($"froze serve (pid {stale.ProcessId}) holding evaluate's result; its 3 s leases expire");
         // The successor takes the run over once the leases expire, and is held just before its own evaluate.
         var successor = await lab.StartServeAsync(Hold(StepNames.Evaluate, after: false, TimeSpan.FromSeconds(8)));
         await successor.WaitForOutputAsync($"{FaultInjectingStepExecutor.HoldingMessage} {StepNames.Evaluate} of run {run}", RunTimeout, lab.Ct);
-        stale.Thaw();
+        await stale.ThawAsync();
         lab.Log("thawed the stale serve while the successor holds the run");
         var final = await lab.WaitForEndAsync(run);
         await Task.Delay(TimeSpan.FromSeconds(2), lab.Ct);
-        var stalePromoted = stale.Output.Any(l => l.Contains($"step {StepNames.Promote} #", StringComparison.Ordinal) && l.Contains("started", StringComparison.Ordinal));
-        lab.Expect(!stalePromoted, $"the stale serve never started promote (its last lines: {stale.Tail(6)})");
+        var stalePromoted = stale.OutputLines().Any(l => l.Contains($"step {StepNames.Promote} #", StringComparison.Ordinal) && l.Contains("started", StringComparison.Ordinal));
+        lab.Expect(!stalePromoted, $"the stale serve never started promote (its last lines: {string.Join(" | ", stale.OutputLines().TakeLast(6))})");
         var version = await lab.ExpectPromotedOnceAsync(run, final);
-        await stale.KillAsync();
         await lab.ExpectNoTemporaryFilesAsync(run);
         return (0, 0, $"serve frozen past its lease mid-run, a successor took over, the thawed one stopped before promoting; run promoted v{version} once");
     }
@@ -327,10 +322,12 @@ public static class ProcessFaultScenarios
     private static string Short(string text) => text.Length <= 220 ? text : text[..220] + "…";
 
     /// <summary>A scenario's store, its serve processes and its checks.</summary>
-    private sealed class Lab(string root, TextWriter log, CancellationToken ct) : IAsyncDisposable
+    private sealed class Lab(string root, string logs, TextWriter log, CancellationToken ct) : IAsyncDisposable
     {
         private static readonly Lazy<Task<FashionMnistTargetBatches>> Batches = new(() => FashionMnistTargetBatches.LoadAsync(CancellationToken.None));
+        private readonly string _logs = logs;
         private readonly List<ServeProcess> _serves = [];
+        private readonly List<HttpClient> _clients = [];
         private readonly FileSystemObjectStore _store = new(root);
         private readonly List<string> _failures = [];
 
@@ -366,8 +363,10 @@ public static class ProcessFaultScenarios
 
         public async Task<ServeProcess> StartServeAsync(params (string Key, string Value)[] settings)
         {
-            var serve = await ServeProcess.StartAsync(Root, HostSettings(settings), Ct);
+            var environment = HostSettings(settings).ToDictionary(e => "TF_" + e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value);
+            var serve = await ServeProcess.StartAsync(Root, Path.Combine(_logs, $"serve-{_serves.Count + 1}"), environment: environment, cancellationToken: Ct);
             _serves.Add(serve);
+            _clients.Add(serve.CreateClient(TimeSpan.FromSeconds(60)));
             Log($"serve started (pid {serve.ProcessId}){(settings.Length > 0 ? " with " + string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")) : "")}");
             return serve;
         }
@@ -406,7 +405,7 @@ public static class ProcessFaultScenarios
                 {
                     // Let it get going (runtime up, data read) so it dies mid-work, not at birth.
                     await Task.Delay(TimeSpan.FromMilliseconds(700), Ct);
-                    ServeProcess.SignalProcess(pid, 9);
+                    await ServeProcess.SignalAsync(pid, "KILL");
                     Log($"killed the {step} child process (pid {pid}) with SIGKILL");
                     while (StepChildProcesses.Find(step, Root).Contains(pid)) await Task.Delay(20, Ct);
                     return pid;
@@ -447,15 +446,18 @@ public static class ProcessFaultScenarios
             ThrowIfFailed(0);
         }
 
-        /// <summary>No writer's temporary file is left in the store, and the run's local scratch folder is gone.</summary>
-        public Task ExpectNoTemporaryFilesAsync(string run)
+        /// <summary>
+        /// Once every host still running has stopped (a live writer's temporary file is not an orphan), no temporary file is
+        /// left in the store and the run's local scratch folder is gone.
+        /// </summary>
+        public async Task ExpectNoTemporaryFilesAsync(string run)
         {
+            foreach (var serve in _serves.Where(s => !s.HasExited)) await serve.StopAsync(TimeSpan.FromSeconds(60));
             var temporary = Directory.EnumerateFiles(Root, ObjectKey.ReservedSegmentPrefix + "-tmp-*", SearchOption.AllDirectories).ToList();
             Expect(temporary.Count == 0, $"no temporary files in the store (found {string.Join(", ", temporary.Select(f => Path.GetRelativePath(Root, f)))})");
             var work = Path.Combine(Root, ObjectKey.ReservedSegmentPrefix + "-work", run);
             Expect(!Directory.Exists(work), $"the run's scratch folder {Path.GetRelativePath(Root, work)} is gone");
             ThrowIfFailed(0);
-            return Task.CompletedTask;
         }
 
         /// <summary>Runs that should have completed and have not (no record, or not Completed).</summary>
@@ -477,23 +479,28 @@ public static class ProcessFaultScenarios
             if (_failures.Count > 0 || duplicates > 0) throw new ScenarioFailedException(string.Join("; ", _failures), duplicates);
         }
 
-        public void SaveOutput()
+        /// <summary>POSTs an empty JSON body to a route of <paramref name="serve"/>; returns the status code.</summary>
+        public async Task<int> PostAsync(ServeProcess serve, string path)
         {
-            for (var i = 0; i < _serves.Count; i++) File.WriteAllLines(Path.Combine(Root, $"serve-{i + 1}.log"), _serves[i].Output);
+            using var body = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            using var response = await _clients[_serves.IndexOf(serve)].PostAsync(path, body, Ct);
+            return (int)response.StatusCode;
+        }
+
+        /// <summary>GETs a route of <paramref name="serve"/>; returns the status code and body.</summary>
+        public async Task<(int Status, string Body)> GetAsync(ServeProcess serve, string path)
+        {
+            using var response = await _clients[_serves.IndexOf(serve)].GetAsync(path, Ct);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
         }
 
         public async ValueTask DisposeAsync()
         {
+            foreach (var client in _clients) client.Dispose();
             foreach (var serve in _serves)
             {
-                try
-                {
-                    await serve.StopAsync();
-                }
-                catch (InvalidOperationException)
-                {
-                }
-
+                // A frozen host must run again to stop; one that was killed is already gone.
+                if (!serve.HasExited) await serve.ThawAsync();
                 await serve.DisposeAsync();
             }
         }
