@@ -72,11 +72,11 @@ public static class AdaptCommand
     {
         var log = System.Console.Error;
         var watch = Stopwatch.StartNew();
-        IAdaptationStrategy strategy;
+        string strategyName;
         Device device;
         try
         {
-            strategy = StrategyRegistry.Create(request.Strategy);
+            strategyName = StrategyRegistry.Create(request.Strategy).Name;
             device = EngineDevice.Resolve(request.Device);
         }
         catch (Exception e) when (e is ArgumentException or DeviceUnavailableException)
@@ -88,9 +88,9 @@ public static class AdaptCommand
         var shipped = PipelineOptions.ShippedBaseNames.Contains(request.Base) && !Directory.Exists(request.Base);
         if (shipped)
             request = request with { Base = Path.Combine(new PipelineOptions().ShippedBasesDirectory, request.Base) };
-        if (!File.Exists(Path.Combine(request.Base, ModelPackage.ManifestFile)))
+        if (!File.Exists(Path.Combine(request.Base, ModelPackage.CardFile)))
         {
-            log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.ManifestFile} missing); train one with `transfer pretrain`");
+            log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.CardFile} missing); train one with `transfer pretrain`");
             return DataErrors.ExitCode;
         }
         try
@@ -131,17 +131,9 @@ public static class AdaptCommand
             return DataErrors.ExitCode;
         }
         using var loadedBase = basePackage;
-        var spec = basePackage.Manifest.Input;
+        var spec = basePackage.Card.Input;
         using var unlabeled = request.Unlabeled is { } u ? await DatasetTensors.FolderImagesAsync(u, spec, ct) : null;
-        SourceReplay? replay = null;
-        if (strategy.Name == HybridStrategy.StrategyName)
-        {
-            (replay, var reason) = await SourceData.TryLoadAsync(basePackage.Manifest, test: false, maxExamples: 10_000, cancellationToken: ct);
-            if (replay is null) log.WriteLine($"note: no source replay for hybrid: {reason}");
-        }
-        using var prepared = await PreparedDataset.FromValidationAsync(report, spec, unlabeled, replay, ct);
-        using var replayInputs = replay?.Inputs;
-        using var replayLabels = replay?.Labels;
+        using var prepared = await PreparedDataset.FromValidationAsync(report, spec, unlabeled, cancellationToken: ct);
 
         var context = new AdaptationContext
         {
@@ -153,29 +145,30 @@ public static class AdaptCommand
             FeatureCache = request.FeatureCache is { } dir ? new FileSystemFeatureCache(dir) : null,
             Device = device,
         };
-        log.WriteLine($"Adapting {basePackage.Manifest.Name} with {strategy.Name}: {prepared.Target.TrainCount} train, {(prepared.Target.HasValidation ? prepared.Target.ValidationInputs!.size(0) : 0)} validation, {prepared.TestInputs.size(0)} test examples; {torch.get_num_threads()} threads on {EngineDevice.Describe(device)}");
-        using var outcome = await Task.Run(() => strategy.Adapt(context, ct), ct);
+        log.WriteLine($"Adapting {basePackage.Card.Name} with {strategyName}: {prepared.Target.TrainCount} train, {(prepared.Target.HasValidation ? prepared.Target.ValidationInputs!.size(0) : 0)} validation, {prepared.TestInputs.size(0)} test examples; {torch.get_num_threads()} threads on {EngineDevice.Describe(device)}");
+        // The pipeline's adapt step runs the same code (CandidateAdaptation); only the evaluation and the output differ.
+        using var outcome = await Task.Run(() => CandidateAdaptation.RunAsync(strategyName, context, note => log.WriteLine($"note: {note}"), ct), ct);
 
         EvaluationResult? evaluation = prepared.TestInputs.size(0) > 0 ? ModelEvaluator.Evaluate(outcome.Model, prepared.TestInputs, prepared.TestLabels, cancellationToken: ct) : null;
-        var metrics = new Dictionary<string, double>(outcome.Model.Manifest.Metrics);
+        var metrics = new Dictionary<string, double>(outcome.Model.Card.Metrics);
         if (evaluation is not null)
         {
             metrics["test_accuracy"] = Math.Round(evaluation.Accuracy, 4);
             metrics["test_macro_f1"] = Math.Round(evaluation.Report.MacroF1, 4);
             if (evaluation.Report.ExpectedCalibrationError is { } ece) metrics["test_ece"] = Math.Round(ece, 4);
         }
-        var package = new ModelPackage(outcome.Model.Manifest with { Metrics = metrics, Training = new Dictionary<string, string>(outcome.Model.Manifest.Training) { ["dataset_digest"] = report.Digest } }, outcome.Model.Model);
+        var package = new ModelPackage(outcome.Model.Card with { Metrics = metrics, Training = new Dictionary<string, string>(outcome.Model.Card.Training) { ["dataset_digest"] = report.Digest } }, outcome.Model.Model);
         package.Save(request.Output);
-        await File.WriteAllTextAsync(Path.Combine(request.Output, ReportFile), JsonSerializer.Serialize(new { report = outcome.Report, test = evaluation?.Report }, ModelPackage.JsonOptions), ct);
+        await File.WriteAllTextAsync(Path.Combine(request.Output, ReportFile), JsonSerializer.Serialize(new { report = outcome.Report, test = evaluation?.Report }, ModelCardJson.Options), ct);
 
         foreach (var note in outcome.Report.Notes) System.Console.Out.WriteLine($"  - {note}");
         System.Console.Out.WriteLine(evaluation is null
-            ? $"Wrote {request.Output} ({strategy.Name}); the dataset has no test split, so nothing was evaluated."
-            : $"Wrote {request.Output} ({strategy.Name}){(testWarning is null ? "" : " [tiny test split, see the warning]")}: test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
+            ? $"Wrote {request.Output} ({strategyName}); the dataset has no test split, so nothing was evaluated."
+            : $"Wrote {request.Output} ({strategyName}){(testWarning is null ? "" : " [tiny test split, see the warning]")}: test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
         JsonOutput.WriteLastLine(new JsonObject
         {
-            ["strategy"] = strategy.Name,
-            ["chosen_strategy"] = package.Manifest.Training.GetValueOrDefault("chosen_strategy"),
+            ["strategy"] = strategyName,
+            ["chosen_strategy"] = package.Card.Training.GetValueOrDefault("chosen_strategy"),
             ["output"] = request.Output,
             ["test_accuracy"] = evaluation is null ? null : Math.Round(evaluation.Accuracy, 4),
             ["test_macro_f1"] = evaluation is null ? null : Math.Round(evaluation.Report.MacroF1, 4),
@@ -183,7 +176,7 @@ public static class AdaptCommand
             ["train_examples"] = prepared.Target.TrainCount,
             ["test_examples"] = prepared.TestInputs.size(0),
             ["dataset_digest"] = report.Digest,
-            ["weights_digest"] = package.Manifest.WeightsDigest,
+            ["weights_digest"] = package.Card.WeightsDigest,
             ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 1),
             ["device"] = EngineDevice.Describe(device),
             ["test_split_warning"] = testWarning,
@@ -198,7 +191,7 @@ public static class AdaptCommand
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, PretrainCommand.ShippedBase);
-                if (File.Exists(Path.Combine(candidate, ModelPackage.ManifestFile))) return candidate;
+                if (File.Exists(Path.Combine(candidate, ModelPackage.CardFile))) return candidate;
             }
         return PretrainCommand.ShippedBase;
     }

@@ -56,11 +56,11 @@ public static class ModelsImportCommand
                 });
                 var dir = parse.GetValue(output)!;
                 package.Save(dir);
-                var m = package.Manifest;
+                var m = package.Card;
                 var parity = m.Metrics.TryGetValue("onnx_runtime_max_abs_diff", out var d) ? d : (double?)null;
                 if (!parse.GetValue(json))
                 {
-                    System.Console.Out.WriteLine($"{packageName}: {m.Architecture}, input {m.Input.Channels}x{m.Input.Height}x{m.Input.Width}, weights {m.WeightsDigest[..12]} → {dir}");
+                    System.Console.Out.WriteLine($"{packageName}: {m.Architecture}, input {m.Input.Channels}x{m.Input.Height}x{m.Input.Width}, weights {m.WeightsDigest[..19]} → {dir}");
                     System.Console.Out.WriteLine(parity is { } p2 ? $"features match ONNX Runtime to {p2:G3} (max abs) at the graph's input size" : "parity not checked (--no-verify)");
                     System.Console.Out.WriteLine($"licence: {m.License}");
                 }

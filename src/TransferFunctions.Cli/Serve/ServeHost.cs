@@ -63,6 +63,7 @@ public static class ServeHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         // transfer serve prints its own start banner (addresses, store, key file).
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Services.AddStepExecution(builder.Configuration, faultSeam: true);
         builder.Services.AddTransferFunctionsCore(builder.Configuration).AddLocalRunExecution();
         builder.Services.AddTransferFunctionsTelemetry(builder.Configuration);
         return builder;

@@ -132,7 +132,8 @@ public static class HtmlReport
     private static void Lineage(StringBuilder h, RunReport r)
     {
         h.Append("<h2>Lineage</h2><table>");
-        Row(h, "base model", r.Request.BaseModel + $" (weights {Short(r.Data.BaseWeightsDigest)})");
+        Row(h, "base model", r.Data.BaseModel + $" (weights {Short(r.Data.BaseWeightsDigest)})");
+        if (r.Data.BaseRanking is { Count: > 0 } ranking) Row(h, "base choice", BaseChoice.Describe(ranking));
         Row(h, "strategy", r.Candidate is { } c ? $"{c.Strategy} {string.Join(", ", c.Hyperparameters.Select(kv => $"{kv.Key}={kv.Value}"))}" : r.Request.Strategy);
         Row(h, "dataset digest", r.Data.Digest);
         Row(h, "requested by", r.Request.RequestedBy ?? "");
@@ -155,5 +156,6 @@ public static class HtmlReport
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
     private static string Pct(double v) => (v * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
     private static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
-    private static string Short(string digest) => digest.Length > 12 ? digest[..12] + "…" : digest;
+    // "sha256:" and the first 12 hex digits.
+    private static string Short(string digest) => digest.Length > 19 ? digest[..19] + "…" : digest;
 }

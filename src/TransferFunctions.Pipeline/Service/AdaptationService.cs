@@ -101,9 +101,16 @@ public sealed class AdaptationService : IAdaptationService
             throw new InvalidRequestException($"Field 'strategy' is '{strategy}': use one of {string.Join(", ", Learning.Strategies.StrategyRegistry.Names)}");
         var steps = request.Steps ?? settings.Steps;
         if (steps is <= 0) throw new InvalidRequestException($"Field 'steps' is {steps}: the training budget must be positive");
-        var baseModel = request.BaseModel ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase;
+        // auto chooses the base too when the project names several candidates and the request names none: the validate
+        // step ranks them (the first stands in until then).
+        var candidates = request.BaseModel is null && strategy == Learning.Strategies.AutoStrategy.StrategyName && settings.CandidateBases is { Count: > 1 } named
+            ? named.Distinct(StringComparer.Ordinal).ToList()
+            : null;
+        foreach (var candidate in candidates ?? []) _bases.CheckReference(candidate);
+        var baseModel = request.BaseModel ?? (candidates is { Count: > 1 } ? candidates[0] : null) ?? settings.BaseModel ?? PipelineOptions.EmbeddedBase;
         _bases.CheckReference(baseModel);
-        return new RunInput(request.Project, request.Batch, strategy, baseModel, policy, request.RequestedBy, request.Seed, steps, request.Device ?? settings.Device);
+        return new RunInput(request.Project, request.Batch, strategy, baseModel, policy, request.RequestedBy, request.Seed, steps, request.Device ?? settings.Device,
+            candidates is { Count: > 1 } ? candidates : null);
     }
 
     /// <summary>

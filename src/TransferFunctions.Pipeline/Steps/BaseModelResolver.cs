@@ -75,11 +75,11 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     public async Task<ModelPackage> LoadVersionAsync(string name, int version, CancellationToken cancellationToken)
     {
         var card = await registry.GetAsync(name, version, cancellationToken) ?? throw new ModelVersionNotFoundException(name, version);
-        var manifest = card.Package ?? throw new InvalidDataException($"model {name} v{version} has no package manifest in its card");
         await using var weights = await registry.OpenWeightsAsync(name, version, cancellationToken);
         using var buffer = new MemoryStream();
         await weights.CopyToAsync(buffer, cancellationToken);
-        return ModelPackage.FromBytes(manifest, buffer.ToArray(), $"models/{name}/v{version}");
+        // The registry card is the package's card: its name and version become the lineage of what is adapted from it.
+        return ModelPackage.FromBytes(card, buffer.ToArray(), $"models/{name}/v{version}");
     }
 
     /// <summary>
@@ -89,27 +89,23 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     /// <exception cref="InvalidDataException">The card states no digest, or the weights do not match it.</exception>
     public static ModelPackage LoadVerified(string directory, string reference)
     {
-        var manifestPath = Path.Combine(directory, ModelPackage.ManifestFile);
-        if (File.Exists(manifestPath))
+        ModelCard card;
+        try
         {
-            ModelManifest? manifest;
-            try
-            {
-                manifest = System.Text.Json.JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(manifestPath), ModelPackage.JsonOptions);
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                throw new InvalidDataException($"base model '{reference}': its {ModelPackage.ManifestFile} is not a model card ({e.Message})", e);
-            }
-            if (string.IsNullOrWhiteSpace(manifest?.WeightsDigest))
-                throw new InvalidDataException($"base model '{reference}': its {ModelPackage.ManifestFile} states no weights_digest, so its weights cannot be verified before loading; packages written by `transfer pretrain`, `transfer adapt` and `transfer models import` carry one");
+            card = ModelPackage.ReadCard(directory);
         }
-        return ModelPackage.Load(directory);
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"base model '{reference}': its {ModelPackage.CardFile} is not a model card ({e.Message})", e);
+        }
+        if (string.IsNullOrWhiteSpace(card.WeightsDigest))
+            throw new InvalidDataException($"base model '{reference}': its {ModelPackage.CardFile} states no weights_digest, so its weights cannot be verified before loading; packages written by `transfer pretrain`, `transfer adapt` and `transfer models import` carry one");
+        return ModelPackage.FromBytes(card, File.ReadAllBytes(Path.Combine(directory, ModelPackage.WeightsFile)), directory);
     }
 
     private string? FindDirectory(string name) =>
         options.BaseModelDirectories.Select(folder => Path.Combine(Path.GetFullPath(folder), name))
-            .FirstOrDefault(directory => File.Exists(Path.Combine(directory, ModelPackage.ManifestFile)));
+            .FirstOrDefault(directory => File.Exists(Path.Combine(directory, ModelPackage.CardFile)));
 
     private static bool IsPlainName(string name) =>
         name.Length is > 0 and <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && name.Trim('.').Length > 0 && !name.Contains("..", StringComparison.Ordinal);
@@ -117,7 +113,7 @@ public sealed class BaseModelResolver(ModelRegistry registry, PipelineOptions op
     private ModelPackage LoadShipped(string name)
     {
         var directory = Path.Combine(options.ShippedBasesDirectory, name);
-        if (!File.Exists(Path.Combine(directory, ModelPackage.ManifestFile)))
+        if (!File.Exists(Path.Combine(directory, ModelPackage.CardFile)))
             throw new InvalidRequestException($"base model '{name}' is not installed in {options.ShippedBasesDirectory}: `./tf build` imports it from the restored NuGet package (or run `transfer models import --imagenet-resnet18 -o {directory}`)");
         return LoadVerified(directory, name);
     }

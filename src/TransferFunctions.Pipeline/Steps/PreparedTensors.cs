@@ -36,6 +36,15 @@ public sealed class PreparedTensors : IDisposable
 
     public Tensor? Unlabeled => Tensors.GetValueOrDefault(UnlabeledKey);
 
+    /// <summary>
+    /// Key of the test inputs decoded at the champion's input spec, present only when it differs from the run's base
+    /// (the run's base was chosen among candidates, or the project changed its base), so the champion is scored exactly.
+    /// </summary>
+    public const string ChampionTestKey = "champion_test_x";
+
+    /// <summary>The test inputs the champion takes: its own decoding when its input spec differs from the run's.</summary>
+    public Tensor ChampionTestInputs => Tensors.GetValueOrDefault(ChampionTestKey) ?? Inputs("test");
+
     /// <summary>The key of a split's primary labels, or of an extra column's labels.</summary>
     public static string TargetsKey(string split, string? column = null) => column is null ? $"{split}_y" : $"{split}_y.{column}";
 

@@ -43,12 +43,12 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         var run = request.Run;
         var (basePackage, pinnedBase) = await bases.ResolveAsync(run.BaseModel, cancellationToken);
         using var _ = basePackage;
-        var spec = basePackage.Manifest.Input;
+        var spec = basePackage.Card.Input;
         var batches = await ReadyBatchesAsync(run.Project, cancellationToken);
         var prefix = $"datasets/{run.Project}/";
         ValidatedDataset Invalid(IReadOnlyList<DataIssue> issues, string digest = "", IReadOnlyList<string>? labels = null, IReadOnlyDictionary<string, int>? counts = null, IReadOnlyList<DataIssue>? warnings = null) =>
             new(false, run.Project, batches, digest, labels ?? [], counts ?? new Dictionary<string, int>(), issues.Select(Text).ToList(), (warnings ?? []).Select(Text).ToList(),
-                null, pinnedBase, basePackage.Manifest.WeightsDigest, null, issues, warnings ?? []);
+                null, pinnedBase, basePackage.Card.WeightsDigest, null, issues, warnings ?? []);
 
         if (run.Batch is { } excludedBatch && (await BatchExclusion.ListAsync(store, run.Project, cancellationToken)).Contains(excludedBatch))
             return Invalid([new DataIssue("batch-excluded", $"{prefix}{excludedBatch}/", $"batch '{excludedBatch}' of project '{run.Project}' is excluded ({BatchExclusion.KeyOf(run.Project, excludedBatch)}); delete that record to include it again")]);
@@ -83,6 +83,12 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         if (await UnknownLabelsAsync(run, labels, cancellationToken) is { } unknown) errors.Add(unknown);
         if (errors.Count > 0) return Invalid(errors, report.Digest, labels, counts, warnings);
 
+        // auto with candidate bases: the one whose features explain these labels best (LogME) is the run's base.
+        var ranking = run.CandidateBases is { Count: > 1 } candidates ? await RankBasesAsync(candidates, report.Dataset, cancellationToken) : null;
+        using var chosen = ranking is null ? null : await bases.LoadAsync(ranking[0].Reference, cancellationToken);
+        if (chosen is not null) (spec, pinnedBase) = (chosen.Card.Input, ranking![0].Reference);
+        var baseDigest = (chosen ?? basePackage).Card.WeightsDigest;
+
         Tensor? unlabeled;
         try
         {
@@ -95,11 +101,59 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         if (unlabeled is not null) counts["unlabeled"] = (int)unlabeled.size(0);
 
         var key = $"runs/{request.RunId}/prepared/dataset.safetensors";
-        using (var tensors = await DecodeAsync(report.Dataset, spec, unlabeled, cancellationToken))
+        using (var tensors = await DecodeAsync(report.Dataset, spec, unlabeled, await ChampionSpecAsync(run.Project, spec, cancellationToken), cancellationToken))
             await store.WriteAsync(key, tensors.Serialize(), WriteCondition.Always, cancellationToken);
-        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, [], warnings.Select(Text).ToList(), key, pinnedBase, basePackage.Manifest.WeightsDigest,
-            unlabeled is null ? null : await UnlabeledDigestAsync(local, batches, cancellationToken), [], warnings);
+        return new ValidatedDataset(true, run.Project, batches, report.Digest, labels, counts, [], warnings.Select(Text).ToList(), key, pinnedBase, baseDigest,
+            unlabeled is null ? null : await UnlabeledDigestAsync(local, batches, cancellationToken), [], warnings, ranking);
     }
+
+    /// <summary>
+    /// Each candidate base (pinned: a registry model as <c>name:vN</c>) scored by LogME on the first
+    /// <see cref="TransferFunctions.Learning.Analysis.TransferAnalysis.DefaultMaxExamples"/> training examples in content-hash
+    /// order (a spread over the classes that does not depend on file names), each decoded at the candidate's input size.
+    /// </summary>
+    private async Task<IReadOnlyList<TransferFunctions.Learning.Analysis.BaseCandidateScore>> RankBasesAsync(IReadOnlyList<string> candidates, DatasetDescription data, CancellationToken cancellationToken)
+    {
+        var items = data.Examples.Where(e => e.Split == DatasetSplit.Train).OrderBy(e => e.ContentHash, StringComparer.Ordinal)
+            .Take(TransferFunctions.Learning.Analysis.TransferAnalysis.DefaultMaxExamples).ToList();
+        var loaded = new List<(string, ModelPackage)>();
+        try
+        {
+            foreach (var candidate in candidates)
+            {
+                var (package, pinned) = await bases.ResolveAsync(candidate, cancellationToken);
+                loaded.Add((pinned, package));
+            }
+            var images = new Dictionary<InputSpec, Tensor>();
+            foreach (var (_, package) in loaded)
+                if (!images.ContainsKey(package.Card.Input))
+                    images[package.Card.Input] = (await DatasetTensors.ImagesAsync(data, items, package.Card.Input, cancellationToken)).DetachFromDisposeScope();
+            using var labels = DatasetTensors.Labels(items, data.Labels);
+            try
+            {
+                return TransferFunctions.Learning.Analysis.BaseRanking.Rank(loaded, spec => images[spec], labels, data.Labels.Count, items.Count, cancellationToken);
+            }
+            finally
+            {
+                foreach (var t in images.Values) t.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var (_, package) in loaded) package.Dispose();
+        }
+    }
+
+    /// <summary>The champion's input spec when it differs from <paramref name="spec"/> (the run's base), else null.</summary>
+    private async Task<InputSpec?> ChampionSpecAsync(string project, InputSpec spec, CancellationToken cancellationToken)
+    {
+        if (registry is null || await registry.GetChampionAsync(project, cancellationToken) is not { } champion) return null;
+        var input = (await registry.GetAsync(project, champion.Value.Version, cancellationToken))?.Input;
+        return input is null || SameSpec(input, spec) ? null : input;
+    }
+
+    private static bool SameSpec(InputSpec a, InputSpec b) =>
+        (a.Channels, a.Height, a.Width) == (b.Channels, b.Height, b.Width) && a.Mean.SequenceEqual(b.Mean) && a.Std.SequenceEqual(b.Std);
 
     /// <summary>The champion's labels are the project's: labels beyond them are refused unless the policy allows new classes.</summary>
     private async Task<DataIssue?> UnknownLabelsAsync(RunInput run, IReadOnlyList<string> labels, CancellationToken cancellationToken)
@@ -288,12 +342,17 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         _ => "train",
     };
 
-    private static async Task<PreparedTensors> DecodeAsync(DatasetDescription data, InputSpec spec, Tensor? unlabeled, CancellationToken cancellationToken)
+    private static async Task<PreparedTensors> DecodeAsync(DatasetDescription data, InputSpec spec, Tensor? unlabeled, InputSpec? championSpec, CancellationToken cancellationToken)
     {
         var tensors = new Dictionary<string, Tensor>();
         if (unlabeled is not null) tensors[PreparedTensors.UnlabeledKey] = unlabeled;
         try
         {
+            if (championSpec is not null)
+            {
+                var test = data.Examples.Where(e => SplitName(e.Split) == "test").OrderBy(e => e.ContentHash, StringComparer.Ordinal).ToList();
+                tensors[PreparedTensors.ChampionTestKey] = (await DatasetTensors.ImagesAsync(data, test, championSpec, cancellationToken)).DetachFromDisposeScope();
+            }
             foreach (var split in PreparedTensors.Splits)
             {
                 // Content-hash order: the same data gives the same tensors whatever the file names.

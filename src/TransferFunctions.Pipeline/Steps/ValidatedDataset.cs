@@ -8,6 +8,8 @@ namespace TransferFunctions.Pipeline.Steps;
 /// <see cref="BaseModel"/> is the base reference pinned at validation (a registry champion as <c>name:vN</c>), which every
 /// later step loads, so a champion moving mid-run cannot change the base under it. <see cref="ErrorDetails"/> and
 /// <see cref="WarningDetails"/> carry <see cref="Errors"/> and <see cref="Warnings"/> structured (code, file, detail).
+/// <see cref="BaseRanking"/>: when the run named candidate bases, each one's LogME on the training data, best (the chosen
+/// <see cref="BaseModel"/>) first.
 /// </summary>
 public sealed record ValidatedDataset(
     bool Valid,
@@ -23,4 +25,5 @@ public sealed record ValidatedDataset(
     string BaseWeightsDigest,
     string? UnlabeledDigest = null,
     IReadOnlyList<DataIssue>? ErrorDetails = null,
-    IReadOnlyList<DataIssue>? WarningDetails = null);
+    IReadOnlyList<DataIssue>? WarningDetails = null,
+    IReadOnlyList<TransferFunctions.Learning.Analysis.BaseCandidateScore>? BaseRanking = null);
