@@ -70,7 +70,8 @@ public static class ReliabilityLoad
                 .Select(i => (Project: projects[i % projects.Length], Batch: $"b{i / projects.Length + 1:D2}", Offset: i / projects.Length * options.PerClass))
                 .ToArray();
             var expected = batches.Select(b => ArrivalKeys.RunId(b.Project, b.Batch)).ToArray();
-            var burst = StatusBurstAsync(http, expected, options.StatusRequests, log, stop.Token);
+            var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var burst = StatusBurstAsync(http, expected, options.StatusRequests, delivered.Task, log, stop.Token);
 
             var arrival = Stopwatch.StartNew();
             var spacing = options.Batches > 1 ? options.ArrivalWindow / (options.Batches - 1) : TimeSpan.Zero;
@@ -83,6 +84,7 @@ public static class ReliabilityLoad
                 lastArrival = arrival.Elapsed.TotalSeconds;
             }
 
+            delivered.SetResult();
             log.WriteLine($"[load] {batches.Length} batches across {projects.Length} projects delivered in {lastArrival:F1} s");
             var finished = await WaitForRunsAsync(http, expected, options.Deadline, log, ct);
             var status = await burst;
@@ -115,17 +117,21 @@ public static class ReliabilityLoad
     private sealed record Burst(int Sent, int Answered, int Training, double P50, double P99, double Max, double FirstP50, double FirstP99);
 
     /// <summary>
-    /// Waits until runs are training (a run inside <c>adapt</c> or <c>train-scratch</c>, with at least two runs known), then
+    /// Waits until every batch is delivered (writing them encodes images in this process, whose pauses would be timed
+    /// as the server's) and runs are training (a run inside <c>adapt</c> or <c>train-scratch</c>, with at least two runs known), then
     /// sends <paramref name="requests"/> status requests at once, twice: first over new connections (each pays its TCP
     /// connect), then over the connections the first burst left open, as clients that poll keep them. Each is timed to its last byte.
     /// </summary>
-    private static async Task<Burst> StatusBurstAsync(HttpClient http, IReadOnlyList<string> ids, int requests, TextWriter log, CancellationToken ct)
+    private static async Task<Burst> StatusBurstAsync(HttpClient http, IReadOnlyList<string> ids, int requests, Task delivered, TextWriter log, CancellationToken ct)
     {
+        await delivered.WaitAsync(ct);
         IReadOnlyList<RunRecord> runs;
         while (true)
         {
             runs = await ListRunsAsync(http, ct);
             if (runs.Count >= Math.Min(2, ids.Count) && runs.Any(IsTraining)) break;
+            // Everything ended before training was seen (a tiny scenario on a fast machine): measure anyway, and say so.
+            if (runs.Count(r => r.IsTerminal && ids.Contains(r.InstanceId)) == ids.Count) break;
             await Task.Delay(200, ct);
         }
 

@@ -44,14 +44,15 @@ public static class ServeCommand
 
     /// <summary>Runs the host until <paramref name="cancellationToken"/> is cancelled (Ctrl+C); <paramref name="started"/> sees the running app.</summary>
     public static async Task<int> RunAsync(ServeOptions options, TextWriter output, CancellationToken cancellationToken, Action<WebApplication>? started = null,
-        LogLevel minimumLogLevel = LogLevel.Information, Action<IServiceCollection>? configureServices = null)
+        LogLevel minimumLogLevel = LogLevel.Information, Action<IServiceCollection>? configureServices = null, TextWriter? error = null)
     {
+        error ??= System.Console.Error;
         var builder = ServeHost.CreateBuilder(options, minimumLogLevel);
         configureServices?.Invoke(builder.Services);
         var allowRemote = string.Equals(builder.Configuration[ServeHost.AllowRemoteSetting], "true", StringComparison.OrdinalIgnoreCase);
         if (!allowRemote && ServeHost.RequestedAddresses(builder, options).FirstOrDefault(url => !ServeHost.IsLoopbackOnly(url)) is { } remote)
         {
-            await System.Console.Error.WriteLineAsync("error: " + ServeHost.RemoteRefusal(remote));
+            await error.WriteLineAsync("error: " + ServeHost.RemoteRefusal(remote));
             return UsageExitCode;
         }
 
@@ -65,7 +66,7 @@ public static class ServeCommand
         }
         catch (InvalidDataException ex)
         {
-            await System.Console.Error.WriteLineAsync("error: " + ex.Message);
+            await error.WriteLineAsync("error: " + ex.Message);
             return UsageExitCode;
         }
 
@@ -77,7 +78,7 @@ public static class ServeCommand
         }
         catch (Exception ex) when (ConfigurationErrors.Describe(ex) is { } problem)
         {
-            await System.Console.Error.WriteLineAsync("error: " + problem);
+            await error.WriteLineAsync("error: " + problem);
             return UsageExitCode;
         }
 
@@ -85,7 +86,7 @@ public static class ServeCommand
         if (!allowRemote && ServeHost.BoundAddresses(app).FirstOrDefault(url => !ServeHost.IsLoopbackOnly(url)) is { } bound)
         {
             await app.StopAsync(CancellationToken.None);
-            await System.Console.Error.WriteLineAsync("error: " + ServeHost.RemoteRefusal(bound));
+            await error.WriteLineAsync("error: " + ServeHost.RemoteRefusal(bound));
             return UsageExitCode;
         }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Models;
 
 namespace TransferFunctions.Cli.Tests.Commands;
@@ -15,14 +14,7 @@ public sealed class AdaptCommandTests(BaseModelFixture fixture) : IDisposable
     }
 
     /// <summary>Exports 20 PNGs per class of Fashion-MNIST classes 5–9 as an image folder, the way a user would deliver them.</summary>
-    private async Task<string> ExportImageFolderAsync()
-    {
-        var names = new[] { 5, 6, 7, 8, 9 }.Select(c => FashionMnist.ClassNames[c]).ToArray();
-        var positions = names.SelectMany(label => Enumerable.Range(0, fixture.FashionTrain.Examples.Count).Where(i => fixture.FashionTrain.Examples[i].Label == label).Take(20)).ToArray();
-        var folder = Path.Combine(_root, "data");
-        await DatasetExporter.ExportAsync(fixture.FashionTrain with { Labels = names }, positions, folder, ExportLayout.ImageFolder);
-        return folder;
-    }
+    private Task<string> ExportImageFolderAsync() => fixture.ExportImageFolderAsync(Path.Combine(_root, "data"), 20, 5, 6, 7, 8, 9);
 
     [Fact]
     public async Task Adapt_trains_on_an_image_folder_of_pngs_and_writes_an_evaluated_package()

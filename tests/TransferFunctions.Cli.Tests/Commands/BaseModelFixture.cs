@@ -35,6 +35,15 @@ public sealed class BaseModelFixture : IAsyncLifetime
         BaseDirectory = _temporary;
     }
 
+    /// <summary>Exports the first <paramref name="perClass"/> training PNGs of each Fashion-MNIST class in <paramref name="classes"/> to <paramref name="folder"/> as an image folder, the way a user would deliver them.</summary>
+    public async Task<string> ExportImageFolderAsync(string folder, int perClass, params int[] classes)
+    {
+        var names = classes.Select(c => FashionMnist.ClassNames[c]).ToArray();
+        var positions = names.SelectMany(label => Enumerable.Range(0, FashionTrain.Examples.Count).Where(i => FashionTrain.Examples[i].Label == label).Take(perClass)).ToArray();
+        await DatasetExporter.ExportAsync(FashionTrain with { Labels = names }, positions, folder, ExportLayout.ImageFolder);
+        return folder;
+    }
+
     public Task DisposeAsync()
     {
         if (_temporary is not null && Directory.Exists(_temporary)) Directory.Delete(_temporary, recursive: true);

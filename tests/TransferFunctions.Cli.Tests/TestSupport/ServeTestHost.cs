@@ -26,11 +26,7 @@ public sealed class ServeTestHost : IAsyncDisposable
     /// Quality is proven by the learning and pipeline tests; here a run must promote whenever the candidate is at least as
     /// good as the champion, so tests see what promotion does through the API.
     /// </summary>
-    public static readonly PromotionPolicy Lenient = PromotionPolicy.Default with
-    {
-        MinImprovement = -1, MaxPValue = 1.01, MaxClassRegression = 1, MinGainOverScratch = -1,
-        FirstModelMustBeatLinearProbe = false, MinTestExamplesPerClass = 0, RetentionFloor = 0,
-    };
+    public static readonly PromotionPolicy Lenient = TransferFunctions.Cli.Bench.ReliabilityLoad.LoadPolicy;
 
     private static readonly Lazy<Task<FashionMnistTargetBatches>> Batches = new(() => FashionMnistTargetBatches.LoadAsync(CancellationToken.None));
 
