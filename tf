@@ -110,7 +110,7 @@ case "$cmd" in
   demo) setup; build; transfer demo "$@" ;;
   bench)
     setup; build
-    name="${1:?usage: ./tf bench <engine|label-efficiency|pipeline|transfer> [options]}"; shift
+    name="${1:?usage: ./tf bench <engine|label-efficiency|pipeline|reliability|transfer> [options]}"; shift
     transfer bench "$name" "$@"
     ;;
   run) setup >/dev/null; build; transfer "$@" ;;

@@ -14,12 +14,12 @@ public sealed class ImageNetResNet18ImportTests(ITestOutputHelper output)
     {
         var (network, prep) = ImageNetResNet18Source.Locate();
         using var package = OnnxImporter.Import(network, new OnnxImportOptions { Name = "imagenet-resnet18", Origin = ImageNetResNet18Source.Origin, PreprocessingPath = prep, InputSize = 96 });
-        var diff = package.Manifest.Metrics["onnx_runtime_max_abs_diff"];
-        var rel = package.Manifest.Metrics["onnx_runtime_max_rel_diff"];
+        var diff = package.Card.Metrics["onnx_runtime_max_abs_diff"];
+        var rel = package.Card.Metrics["onnx_runtime_max_rel_diff"];
         output.WriteLine($"parity with ONNX Runtime at 224x224 over 4 images: max abs {diff:G3}, max rel {rel:G3}");
         Assert.True(rel < 1e-4, $"max relative feature difference {rel}");
 
-        var m = package.Manifest;
+        var m = package.Card;
         // CNTK's "ResNet18" has three blocks in its last stage (22 convolutions), so it is not torchvision's resnet18.
         Assert.Equal("resnet-basic-2-2-2-3", m.Architecture);
         Assert.Equal(new InputSpec(3, 96, 96, m.Input.Mean, m.Input.Std), m.Input);
@@ -30,7 +30,8 @@ public sealed class ImageNetResNet18ImportTests(ITestOutputHelper output)
         Assert.Contains("MIT", m.License);
         Assert.Contains(ImageNetResNet18Source.PackageId, m.License);
         Assert.Equal("bgr", m.Training["onnx_input_channel_order"]);
-        Assert.Equal(ModelPackage.Digest(File.ReadAllBytes(network)), m.Training["origin_sha256"]);
+        // The ONNX origin file is named by its bare SHA-256 hex (a fact about a foreign file); the card's own digest is ModelPackage.Digest.
+        Assert.Equal(ModelPackage.Digest(File.ReadAllBytes(network)), "sha256:" + m.Training["origin_sha256"]);
 
         var dir = Directory.CreateTempSubdirectory("tf-import-");
         try

@@ -70,8 +70,8 @@ public static class LabelEfficiencyBenchmark
         var ks = s.K ?? (s.Quick ? QuickK : FullK);
         var methods = s.Methods ?? Methods;
         using var basePackage = ModelPackage.Load(s.BasePath);
-        var spec = basePackage.Manifest.Input;
-        log.WriteLine($"[label-efficiency] base {basePackage.Manifest.Name} ({s.BasePath}), k = {string.Join(", ", ks)}, methods {string.Join(", ", methods)}, {torch.get_num_threads()} threads");
+        var spec = basePackage.Card.Input;
+        log.WriteLine($"[label-efficiency] base {basePackage.Card.Name} ({s.BasePath}), k = {string.Join(", ", ks)}, methods {string.Join(", ", methods)}, {torch.get_num_threads()} threads");
 
         var train = await FashionMnist.LoadAsync(train: true, s.DataDirectory, ct);
         var test = await FashionMnist.LoadAsync(train: false, s.DataDirectory, ct);

@@ -97,7 +97,7 @@ public static class TransferBenchmark
         }
 
         var path = Path.Combine(s.OutputDirectory, "transfer.json");
-        var (rows, logme) = s.Resume || s.SummarizeOnly ? Previous(path, s, imagenet.Manifest.Input.Height) : ([], []);
+        var (rows, logme) = s.Resume || s.SummarizeOnly ? Previous(path, s, imagenet.Card.Input.Height) : ([], []);
         if (rows.Count > 0) log.WriteLine($"[transfer] resuming: {rows.Count} runs and {logme.Count} LogME scores from {path}");
         var bases = new[] { (CompactName, compact), (ImageNetName, imagenet) };
         for (var seed = 0; seed < (s.SummarizeOnly ? 0 : s.Seeds); seed++)
@@ -117,22 +117,22 @@ public static class TransferBenchmark
                         var row = Run(target, package, baseName, method, k, seed, s, cache, inputs, ct);
                         rows.Add(row);
                         log.WriteLine($"[transfer] {target.Name,-12} k={k,-4} seed={seed} {baseName,-18} {method,-12} {row.Accuracy:P2}  {row.Seconds,6:F1}s  ({row.TrainExamples} train{(row.LossChange is { } c ? $", last-round loss change {c:P1}" : "")})   (total {total.Elapsed:h\\:mm\\:ss})");
-                        Write(s, targets, rows, logme, sizeRows, total.Elapsed, imagenet.Manifest.Input.Height);
+                        Write(s, targets, rows, logme, sizeRows, total.Elapsed, imagenet.Card.Input.Height);
                     }
                 }
 
-        var summary = Write(s, targets, rows, logme, sizeRows, total.Elapsed, imagenet.Manifest.Input.Height);
+        var summary = Write(s, targets, rows, logme, sizeRows, total.Elapsed, imagenet.Card.Input.Height);
         log.WriteLine($"[transfer] wrote {path}, transfer.md and SVGs in {total.Elapsed:h\\:mm\\:ss}");
         return summary;
     }
 
     private static ModelPackage Resized(ModelPackage package, int size) =>
-        new(package.Manifest with { Input = package.Manifest.Input with { Height = size, Width = size } }, package.Model);
+        new(package.Card with { Input = package.Card.Input with { Height = size, Width = size } }, package.Model);
 
     private static Row Run(Target target, ModelPackage basePackage, string baseName, string method, int k, int seed, Settings s, InMemoryFeatureCache cache, TestInputs inputs, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        var spec = basePackage.Manifest.Input;
+        var spec = basePackage.Card.Input;
         var train = LabelEfficiencyBenchmark.Sample(target.TrainByClass, k, seed).Train;
         using var scope = NewDisposeScope();
         var trainX = target.Images(train, spec);
@@ -178,7 +178,7 @@ public static class TransferBenchmark
 
         public Tensor Features(string target, string baseName, ModelPackage package, Func<Tensor> images, CancellationToken ct)
         {
-            var spec = package.Manifest.Input;
+            var spec = package.Card.Input;
             return Get($"features|{target}|{baseName}|{spec.Height}", () => FeatureExtractor.Extract(package.Model, Images(target, spec, images), ct));
         }
 

@@ -8,6 +8,8 @@ using TransferFunctions.Learning.Data;
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Learning.Strategies;
+using TransferFunctions.Pipeline.Api;
+using TransferFunctions.Pipeline.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,9 +42,10 @@ public static class AdaptCommand
         var unlabeled = new Option<string?>("--unlabeled") { Description = "folder of unlabeled target-domain images (domain-adapt)" };
         var cache = new Option<string?>("--feature-cache") { Description = "folder caching frozen-backbone features between runs" };
         var device = CommonOptions.Device();
+        var trust = new Option<bool>(ModelCode.TrustFlag) { Description = "allow a --base package that carries model code (TorchScript model.pt, an ONNX graph), which runs when loaded" };
         var command = new Command("adapt", "Adapt a base model to a labeled dataset with a strategy; evaluate on the test split; write the package.")
         {
-            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName, device,
+            data, basePath, strategy, output, steps, batch, seed, unlabeled, cache, project, store, batchName, device, trust,
         };
         command.SetAction((parse, ct) => parse.GetValue(project) is { } p
             ? PipelineAdapt.RunAsync(new PipelineAdapt.Request(p, parse.GetValue(data)!, parse.GetValue(store), parse.GetValue(batchName),
@@ -52,7 +55,7 @@ public static class AdaptCommand
             : parse.GetValue(output) is null
                 ? Task.FromResult(MissingMode())
                 : RunAsync(new Request(parse.GetValue(data)!, parse.GetValue(basePath)!, parse.GetValue(strategy)!, parse.GetValue(output)!,
-            new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache), parse.GetValue(device)), ct));
+            new AdaptationBudget { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) }, parse.GetValue(seed), parse.GetValue(unlabeled), parse.GetValue(cache), parse.GetValue(device), parse.GetValue(trust)), ct));
         return command;
     }
 
@@ -62,17 +65,18 @@ public static class AdaptCommand
         return 2;
     }
 
-    public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache, string? Device = null);
+    public sealed record Request(string Data, string Base, string Strategy, string Output, AdaptationBudget Budget, int Seed, string? Unlabeled, string? FeatureCache, string? Device = null,
+        bool TrustModelCode = false);
 
     public static async Task<int> RunAsync(Request request, CancellationToken ct)
     {
         var log = System.Console.Error;
         var watch = Stopwatch.StartNew();
-        IAdaptationStrategy strategy;
+        string strategyName;
         Device device;
         try
         {
-            strategy = StrategyRegistry.Create(request.Strategy);
+            strategyName = StrategyRegistry.Create(request.Strategy).Name;
             device = EngineDevice.Resolve(request.Device);
         }
         catch (Exception e) when (e is ArgumentException or DeviceUnavailableException)
@@ -81,11 +85,21 @@ public static class AdaptCommand
             return DataErrors.ExitCode;
         }
         // A shipped base by name (fashion-compact, imagenet-resnet18) is its package beside the application.
-        if (TransferFunctions.Pipeline.Steps.PipelineOptions.ShippedBaseNames.Contains(request.Base) && !Directory.Exists(request.Base))
-            request = request with { Base = Path.Combine(new TransferFunctions.Pipeline.Steps.PipelineOptions().ShippedBasesDirectory, request.Base) };
-        if (!File.Exists(Path.Combine(request.Base, ModelPackage.ManifestFile)))
+        var shipped = PipelineOptions.ShippedBaseNames.Contains(request.Base) && !Directory.Exists(request.Base);
+        if (shipped)
+            request = request with { Base = Path.Combine(new PipelineOptions().ShippedBasesDirectory, request.Base) };
+        if (!File.Exists(Path.Combine(request.Base, ModelPackage.CardFile)))
         {
-            log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.ManifestFile} missing); train one with `transfer pretrain`");
+            log.WriteLine($"error: no base model package at {request.Base} ({ModelPackage.CardFile} missing); train one with `transfer pretrain`");
+            return DataErrors.ExitCode;
+        }
+        try
+        {
+            ModelCode.Require(request.Base, request.Base, shipped || request.TrustModelCode, $"pass {ModelCode.TrustFlag}");
+        }
+        catch (InvalidRequestException e)
+        {
+            log.WriteLine($"error: {e.Message}");
             return DataErrors.ExitCode;
         }
         var report = await DataErrors.ReadAndValidateAsync(request.Data, log, ct);
@@ -106,18 +120,20 @@ public static class AdaptCommand
             log.WriteLine($"warning [tiny-test-split]: {testWarning}");
         }
 
-        using var basePackage = ModelPackage.Load(request.Base);
-        var spec = basePackage.Manifest.Input;
-        using var unlabeled = request.Unlabeled is { } u ? await DatasetTensors.FolderImagesAsync(u, spec, ct) : null;
-        SourceReplay? replay = null;
-        if (strategy.Name == HybridStrategy.StrategyName)
+        ModelPackage basePackage;
+        try
         {
-            (replay, var reason) = await SourceData.TryLoadAsync(basePackage.Manifest, test: false, maxExamples: 10_000, cancellationToken: ct);
-            if (replay is null) log.WriteLine($"note: no source replay for hybrid: {reason}");
+            basePackage = BaseModelResolver.LoadVerified(request.Base, request.Base);
         }
-        using var prepared = await PreparedDataset.FromValidationAsync(report, spec, unlabeled, replay, ct);
-        using var replayInputs = replay?.Inputs;
-        using var replayLabels = replay?.Labels;
+        catch (InvalidDataException e)
+        {
+            log.WriteLine($"error: {e.Message}");
+            return DataErrors.ExitCode;
+        }
+        using var loadedBase = basePackage;
+        var spec = basePackage.Card.Input;
+        using var unlabeled = request.Unlabeled is { } u ? await DatasetTensors.FolderImagesAsync(u, spec, ct) : null;
+        using var prepared = await PreparedDataset.FromValidationAsync(report, spec, unlabeled, cancellationToken: ct);
 
         var context = new AdaptationContext
         {
@@ -129,29 +145,30 @@ public static class AdaptCommand
             FeatureCache = request.FeatureCache is { } dir ? new FileSystemFeatureCache(dir) : null,
             Device = device,
         };
-        log.WriteLine($"Adapting {basePackage.Manifest.Name} with {strategy.Name}: {prepared.Target.TrainCount} train, {(prepared.Target.HasValidation ? prepared.Target.ValidationInputs!.size(0) : 0)} validation, {prepared.TestInputs.size(0)} test examples; {torch.get_num_threads()} threads on {EngineDevice.Describe(device)}");
-        using var outcome = await Task.Run(() => strategy.Adapt(context, ct), ct);
+        log.WriteLine($"Adapting {basePackage.Card.Name} with {strategyName}: {prepared.Target.TrainCount} train, {(prepared.Target.HasValidation ? prepared.Target.ValidationInputs!.size(0) : 0)} validation, {prepared.TestInputs.size(0)} test examples; {torch.get_num_threads()} threads on {EngineDevice.Describe(device)}");
+        // The pipeline's adapt step runs the same code (CandidateAdaptation); only the evaluation and the output differ.
+        using var outcome = await Task.Run(() => CandidateAdaptation.RunAsync(strategyName, context, note => log.WriteLine($"note: {note}"), ct), ct);
 
         EvaluationResult? evaluation = prepared.TestInputs.size(0) > 0 ? ModelEvaluator.Evaluate(outcome.Model, prepared.TestInputs, prepared.TestLabels, cancellationToken: ct) : null;
-        var metrics = new Dictionary<string, double>(outcome.Model.Manifest.Metrics);
+        var metrics = new Dictionary<string, double>(outcome.Model.Card.Metrics);
         if (evaluation is not null)
         {
             metrics["test_accuracy"] = Math.Round(evaluation.Accuracy, 4);
             metrics["test_macro_f1"] = Math.Round(evaluation.Report.MacroF1, 4);
             if (evaluation.Report.ExpectedCalibrationError is { } ece) metrics["test_ece"] = Math.Round(ece, 4);
         }
-        var package = new ModelPackage(outcome.Model.Manifest with { Metrics = metrics, Training = new Dictionary<string, string>(outcome.Model.Manifest.Training) { ["dataset_digest"] = report.Digest } }, outcome.Model.Model);
+        var package = new ModelPackage(outcome.Model.Card with { Metrics = metrics, Training = new Dictionary<string, string>(outcome.Model.Card.Training) { ["dataset_digest"] = report.Digest } }, outcome.Model.Model);
         package.Save(request.Output);
-        await File.WriteAllTextAsync(Path.Combine(request.Output, ReportFile), JsonSerializer.Serialize(new { report = outcome.Report, test = evaluation?.Report }, ModelPackage.JsonOptions), ct);
+        await File.WriteAllTextAsync(Path.Combine(request.Output, ReportFile), JsonSerializer.Serialize(new { report = outcome.Report, test = evaluation?.Report }, ModelCardJson.Options), ct);
 
         foreach (var note in outcome.Report.Notes) System.Console.Out.WriteLine($"  - {note}");
         System.Console.Out.WriteLine(evaluation is null
-            ? $"Wrote {request.Output} ({strategy.Name}); the dataset has no test split, so nothing was evaluated."
-            : $"Wrote {request.Output} ({strategy.Name}){(testWarning is null ? "" : " [tiny test split, see the warning]")}: test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
+            ? $"Wrote {request.Output} ({strategyName}); the dataset has no test split, so nothing was evaluated."
+            : $"Wrote {request.Output} ({strategyName}){(testWarning is null ? "" : " [tiny test split, see the warning]")}: test accuracy {evaluation.Accuracy:P2} [{evaluation.AccuracyInterval.Lower:P1}, {evaluation.AccuracyInterval.Upper:P1}], macro-F1 {evaluation.Report.MacroF1:F4} on {evaluation.Report.ExampleCount} test examples in {watch.Elapsed.TotalSeconds:F0}s");
         JsonOutput.WriteLastLine(new JsonObject
         {
-            ["strategy"] = strategy.Name,
-            ["chosen_strategy"] = package.Manifest.Training.GetValueOrDefault("chosen_strategy"),
+            ["strategy"] = strategyName,
+            ["chosen_strategy"] = package.Card.Training.GetValueOrDefault("chosen_strategy"),
             ["output"] = request.Output,
             ["test_accuracy"] = evaluation is null ? null : Math.Round(evaluation.Accuracy, 4),
             ["test_macro_f1"] = evaluation is null ? null : Math.Round(evaluation.Report.MacroF1, 4),
@@ -159,7 +176,7 @@ public static class AdaptCommand
             ["train_examples"] = prepared.Target.TrainCount,
             ["test_examples"] = prepared.TestInputs.size(0),
             ["dataset_digest"] = report.Digest,
-            ["weights_digest"] = package.Manifest.WeightsDigest,
+            ["weights_digest"] = package.Card.WeightsDigest,
             ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 1),
             ["device"] = EngineDevice.Describe(device),
             ["test_split_warning"] = testWarning,
@@ -174,7 +191,7 @@ public static class AdaptCommand
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, PretrainCommand.ShippedBase);
-                if (File.Exists(Path.Combine(candidate, ModelPackage.ManifestFile))) return candidate;
+                if (File.Exists(Path.Combine(candidate, ModelPackage.CardFile))) return candidate;
             }
         return PretrainCommand.ShippedBase;
     }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace TransferFunctions.Cli.Commands;
 
-/// <summary>`transfer bench engine` (more benchmarks join as the product grows).</summary>
+/// <summary>`transfer bench engine|label-efficiency|pipeline|reliability|transfer`.</summary>
 public static class BenchCommand
 {
     /// <summary>Where the full label-efficiency sweep writes (tracked in the repository).</summary>
@@ -73,6 +73,23 @@ public static class BenchCommand
             JsonOutput.WriteLastLine(result);
             return 0;
         });
-        return new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency, pipeline, TransferBenchCommand.Create(threads) };
+        var scenarios = new Option<string[]>("--scenarios") { Description = "fault scenarios to run (default: all)", AllowMultipleArgumentsPerToken = true };
+        var noBadInputs = new Option<bool>("--no-bad-inputs") { Description = "skip the bad-input catalog" };
+        var repository = new Option<string?>("--repository") { Description = "repository root holding the bad-input catalog's tests (default: found above the working folder)" };
+        var reliability = new Command("reliability", "Process faults (kill -9 at every step, step crashes, disk full, corrupt records, races, expired leases) and the bad-input catalog.")
+        {
+            scenarios, noBadInputs, repository,
+        };
+        reliability.SetAction(async (parse, ct) =>
+        {
+            var names = parse.GetValue(scenarios);
+            var result = await ReliabilityBenchmark.RunAsync(new ReliabilityBenchmark.Settings(names is { Length: > 0 } ? names : null, !parse.GetValue(noBadInputs), parse.GetValue(repository)),
+                System.Console.Error, ct);
+            JsonOutput.WriteLastLine(result);
+            return 0;
+        });
+        var bench = new Command("bench", "Benchmarks; the last stdout line is JSON.") { engine, labelEfficiency, pipeline, reliability, TransferBenchCommand.Create(threads) };
+        bench.Subcommands.Add(ReliabilityLoadCommand.Create());
+        return bench;
     }
 }

@@ -39,16 +39,26 @@ public static class EvaluateCommand
             log.WriteLine($"error: {error.Message}");
             return DataErrors.ExitCode;
         }
-        if (!File.Exists(Path.Combine(modelPath, ModelPackage.ManifestFile)))
+        if (!File.Exists(Path.Combine(modelPath, ModelPackage.CardFile)))
         {
-            log.WriteLine($"error: no model package at {modelPath} ({ModelPackage.ManifestFile} missing)");
+            log.WriteLine($"error: no model package at {modelPath} ({ModelPackage.CardFile} missing)");
             return DataErrors.ExitCode;
         }
         var report = await DataErrors.ReadAndValidateAsync(dataPath, log, ct);
         if (report is null) return DataErrors.ExitCode;
-        using var package = ModelPackage.Load(modelPath);
+        ModelPackage loaded;
+        try
+        {
+            loaded = TransferFunctions.Pipeline.Steps.BaseModelResolver.LoadVerified(modelPath, modelPath);
+        }
+        catch (InvalidDataException unverified)
+        {
+            log.WriteLine($"error: {unverified.Message}");
+            return DataErrors.ExitCode;
+        }
+        using var package = loaded;
         package.Model.to(device);
-        var labels = package.Manifest.Labels;
+        var labels = package.Card.Labels;
         var examples = report.Dataset.Examples.Where(e => e.ContentHash is not null && (allExamples || e.Split == DatasetSplit.Test)).ToList();
         if (examples.Count == 0)
         {
@@ -64,18 +74,18 @@ public static class EvaluateCommand
         log.WriteLine(allExamples
             ? $"evaluating all {examples.Count} examples of {dataPath} (--split test: only its {report.Dataset.Examples.Count(e => e.Split == DatasetSplit.Test)} test-split examples)"
             : $"evaluating the {examples.Count} test-split examples of {dataPath} (of {report.Dataset.Examples.Count}; --split all scores every one)");
-        using var inputs = await DatasetTensors.ImagesAsync(report.Dataset, examples, package.Manifest.Input, ct);
+        using var inputs = await DatasetTensors.ImagesAsync(report.Dataset, examples, package.Card.Input, ct);
         using var truth = DatasetTensors.Labels(examples, labels);
         var result = ModelEvaluator.Evaluate(package, inputs, truth, cancellationToken: ct);
         var r = result.Report;
-        System.Console.Out.WriteLine($"{package.Manifest.Name} on {r.ExampleCount} examples of {dataPath}: accuracy {r.Accuracy:P2} [{result.AccuracyInterval.Lower:P1}, {result.AccuracyInterval.Upper:P1}], macro-F1 {r.MacroF1:F4}, ECE {r.ExpectedCalibrationError:F4}");
+        System.Console.Out.WriteLine($"{package.Card.Name} on {r.ExampleCount} examples of {dataPath}: accuracy {r.Accuracy:P2} [{result.AccuracyInterval.Lower:P1}, {result.AccuracyInterval.Upper:P1}], macro-F1 {r.MacroF1:F4}, ECE {r.ExpectedCalibrationError:F4}");
         foreach (var c in r.PerClass)
             System.Console.Out.WriteLine($"  {c.ClassName,-16} precision {c.Precision:F3} recall {c.Recall:F3} F1 {c.F1:F3} support {c.Support}");
         var perClass = new JsonObject();
         foreach (var c in r.PerClass) perClass[c.ClassName] = new JsonObject { ["precision"] = Math.Round(c.Precision, 4), ["recall"] = Math.Round(c.Recall, 4), ["f1"] = Math.Round(c.F1, 4), ["support"] = c.Support };
         JsonOutput.WriteLastLine(new JsonObject
         {
-            ["model"] = package.Manifest.Name,
+            ["model"] = package.Card.Name,
             ["examples"] = r.ExampleCount,
             ["split"] = allExamples ? "all" : "test",
             ["accuracy"] = Math.Round(r.Accuracy, 4),

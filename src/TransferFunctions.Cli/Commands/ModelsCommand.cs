@@ -51,7 +51,7 @@ public static class ModelsCommand
             foreach (var v in m.Versions)
             {
                 var mark = m.Champion?.Version == v.Version ? " (champion)" : "";
-                System.Console.Out.WriteLine($"v{v.Version}{mark}: {v.Strategy} acc {v.Metrics.GetValueOrDefault("test_accuracy"):P2}, run {v.RunId}, data {v.DatasetDigest?[..Math.Min(12, v.DatasetDigest.Length)]}, base {v.BaseModel?.Name} ({v.BaseModel?.WeightsDigest[..Math.Min(12, v.BaseModel.WeightsDigest.Length)]}), {v.CreatedAt:u}");
+                System.Console.Out.WriteLine($"v{v.Version}{mark}: {v.Strategy} acc {v.Metrics.GetValueOrDefault("test_accuracy"):P2}, run {v.RunId}, data {v.DatasetDigest?[..Math.Min(12, v.DatasetDigest.Length)]}, base {v.BaseModel?.Name}{(v.BaseModel?.Version is { } bv ? $" v{bv}" : "")} ({v.BaseModel?.WeightsDigest[..Math.Min(19, v.BaseModel.WeightsDigest.Length)]}), {v.CreatedAt:u}");
             }
             if (m.Champion is { } c)
             {

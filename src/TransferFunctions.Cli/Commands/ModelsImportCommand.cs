@@ -23,7 +23,8 @@ public static class ModelsImportCommand
         var origin = new Option<string?>("--origin-package") { Description = "package the file came from, as ID@VERSION" };
         var noVerify = new Option<bool>("--no-verify") { Description = "skip the ONNX Runtime parity check" };
         var json = CommonOptions.Json();
-        var command = new Command("import", "Import an ONNX ResNet as a base-model package.") { onnx, imagenet, name, output, preprocess, size, license, origin, noVerify, json };
+        var trust = new Option<bool>(TransferFunctions.Pipeline.Steps.ModelCode.TrustFlag) { Description = "required with --onnx: an ONNX graph from outside the shipped packages is model code (parsed and run by ONNX Runtime to check parity)" };
+        var command = new Command("import", "Import an ONNX ResNet as a base-model package.") { onnx, imagenet, name, output, preprocess, size, license, origin, noVerify, json, trust };
         command.SetAction(parse =>
         {
             try
@@ -40,6 +41,9 @@ public static class ModelsImportCommand
                 else
                 {
                     file = parse.GetValue(onnx) ?? throw new ArgumentException("name the file with --onnx FILE (or use --imagenet-resnet18)");
+                    if (!parse.GetValue(trust))
+                        throw new ArgumentException($"--onnx {file}: an ONNX graph is model code (its ops are parsed here and run by ONNX Runtime for the parity check); " +
+                            $"import one from outside the shipped packages only if you trust it, with {TransferFunctions.Pipeline.Steps.ModelCode.TrustFlag} (--imagenet-resnet18 needs no flag)");
                     var lic = parse.GetValue(license) ?? throw new ArgumentException("say under which licence the weights are with --license (the card must credit them)");
                     var pkg = parse.GetValue(origin)?.Split('@', 2);
                     from = new OnnxOrigin(lic, pkg?[0], pkg is { Length: 2 } ? pkg[1] : null);
@@ -52,11 +56,11 @@ public static class ModelsImportCommand
                 });
                 var dir = parse.GetValue(output)!;
                 package.Save(dir);
-                var m = package.Manifest;
+                var m = package.Card;
                 var parity = m.Metrics.TryGetValue("onnx_runtime_max_abs_diff", out var d) ? d : (double?)null;
                 if (!parse.GetValue(json))
                 {
-                    System.Console.Out.WriteLine($"{packageName}: {m.Architecture}, input {m.Input.Channels}x{m.Input.Height}x{m.Input.Width}, weights {m.WeightsDigest[..12]} → {dir}");
+                    System.Console.Out.WriteLine($"{packageName}: {m.Architecture}, input {m.Input.Channels}x{m.Input.Height}x{m.Input.Width}, weights {m.WeightsDigest[..19]} → {dir}");
                     System.Console.Out.WriteLine(parity is { } p2 ? $"features match ONNX Runtime to {p2:G3} (max abs) at the graph's input size" : "parity not checked (--no-verify)");
                     System.Console.Out.WriteLine($"licence: {m.License}");
                 }

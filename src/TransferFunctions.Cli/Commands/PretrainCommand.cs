@@ -24,8 +24,8 @@ public static class PretrainCommand
             using var package = await BasePretrainer.RunAsync(options, new[] { new ConsoleProgress() }, ct);
             var dir = parse.GetValue(output)!;
             package.Save(dir);
-            var m = package.Manifest;
-            System.Console.Out.WriteLine($"Wrote {dir}: {m.Architecture}, labels [{string.Join(", ", m.Labels)}], source test accuracy {m.SourceTestAccuracy:P2}, weights sha256 {m.WeightsDigest[..12]}…");
+            var m = package.Card;
+            System.Console.Out.WriteLine($"Wrote {dir}: {m.Architecture}, labels [{string.Join(", ", m.Labels)}], source test accuracy {m.SourceTestAccuracy:P2}, weights {m.WeightsDigest[..19]}…");
             JsonOutput.WriteLastLine(new JsonObject
             {
                 ["package"] = dir,

@@ -25,9 +25,10 @@ public static class ServeCommand
         var maxRuns = new Option<int?>("--max-concurrent-runs") { Description = "runs executing at once (runs of one project always go one at a time); Scheduler:MaxConcurrentRuns, default 2" };
         var keyFile = new Option<string?>("--api-key-file") { Description = "API key file (default: {store}/.tfstore-keys/api-key; created at first start, mode 600)" };
         var rescan = new Option<int?>("--rescan-seconds") { Description = "full scan of datasets/ for _READY markers at least this often; Trigger:RescanInterval, default 15" };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = $"listen beyond loopback (--urls or Kestrel:Endpoints naming another address); {ServeHost.AllowRemoteSetting}, default false" };
         var command = new Command("serve", "Serve the HTTP API and dashboard, start a run when a batch's _READY marker lands in datasets/{project}/{batch}/.")
         {
-            urls, store, maxRuns, keyFile, rescan,
+            urls, store, maxRuns, keyFile, rescan, allowRemote,
         };
         command.SetAction((parse, ct) =>
         {
@@ -35,6 +36,7 @@ public static class ServeCommand
             if (parse.GetValue(store) is { } s) (settings["Store:Kind"], settings["Store:Root"]) = (StoreOptions.FileSystem, s);
             if (parse.GetValue(maxRuns) is { } m) settings["Scheduler:MaxConcurrentRuns"] = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (parse.GetValue(rescan) is { } r) settings["Trigger:RescanInterval"] = TimeSpan.FromSeconds(r).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            if (parse.GetValue(allowRemote)) settings[ServeHost.AllowRemoteSetting] = "true";
             return RunAsync(new ServeOptions(parse.GetValue(urls)!, parse.GetValue(keyFile), settings), System.Console.Out, ct);
         });
         return command;
@@ -46,6 +48,13 @@ public static class ServeCommand
     {
         var builder = ServeHost.CreateBuilder(options, minimumLogLevel);
         configureServices?.Invoke(builder.Services);
+        var allowRemote = string.Equals(builder.Configuration[ServeHost.AllowRemoteSetting], "true", StringComparison.OrdinalIgnoreCase);
+        if (!allowRemote && ServeHost.RequestedAddresses(builder, options).FirstOrDefault(url => !ServeHost.IsLoopbackOnly(url)) is { } remote)
+        {
+            await System.Console.Error.WriteLineAsync("error: " + ServeHost.RemoteRefusal(remote));
+            return UsageExitCode;
+        }
+
         var storeRoot = ServeHost.StoreRoot(builder);
         var keyFile = options.ResolvedApiKeyFile(storeRoot);
         string key;
@@ -72,6 +81,14 @@ public static class ServeCommand
             return UsageExitCode;
         }
 
+        // What Kestrel bound is the truth (configuration can add endpoints no option names): refuse to go on beyond loopback unasked.
+        if (!allowRemote && ServeHost.BoundAddresses(app).FirstOrDefault(url => !ServeHost.IsLoopbackOnly(url)) is { } bound)
+        {
+            await app.StopAsync(CancellationToken.None);
+            await System.Console.Error.WriteLineAsync("error: " + ServeHost.RemoteRefusal(bound));
+            return UsageExitCode;
+        }
+
         var scheduler = app.Services.GetRequiredService<RunScheduler>();
         var address = ServeHost.BoundAddresses(app).FirstOrDefault() ?? options.Urls;
         await output.WriteLineAsync($"transfer serve: listening on {string.Join(", ", ServeHost.BoundAddresses(app))}");
@@ -90,7 +107,7 @@ public static class ServeCommand
         await output.WriteLineAsync(created
             ? $"  dashboard: {address}/?key={Uri.EscapeDataString(key)}"
             : $"  dashboard: {address}/?key=$(cat {keyFile})");
-        if (!ServeHost.IsLoopbackOnly(options.Urls))
+        if (!ServeHost.BoundAddresses(app).All(ServeHost.IsLoopbackOnly))
         {
             await output.WriteLineAsync("  warning:  listening beyond loopback; the API key is the only protection and plain HTTP exposes it on the network.");
         }

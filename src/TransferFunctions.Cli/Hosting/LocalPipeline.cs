@@ -62,12 +62,8 @@ public sealed class LocalPipeline : IAsyncDisposable
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddStepExecution(builder.Configuration, isolation == StepIsolation.ChildProcess ? StepIsolation.ChildProcess : null);
         builder.Services.AddTransferFunctionsCore(builder.Configuration);
-        if (isolation == StepIsolation.ChildProcess)
-        {
-            builder.Services.AddSingleton<IStepExecutor>(sp =>
-                new ChildProcessStepExecutor(sp.GetRequiredService<IObjectStore>(), Path.GetFullPath(sp.GetRequiredService<IOptions<StoreOptions>>().Value.Root), SelfCommand()));
-        }
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         try

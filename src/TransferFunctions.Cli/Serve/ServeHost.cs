@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TransferFunctions.Cli.Hosting;
@@ -19,8 +20,18 @@ namespace TransferFunctions.Cli.Serve;
 /// </summary>
 public static class ServeHost
 {
+    /// <summary>Configuration key that lets <c>transfer serve</c> listen beyond loopback (<c>--allow-remote</c>).</summary>
+    public const string AllowRemoteSetting = "Serve:AllowRemote";
+
     /// <summary>Request bodies are small JSON documents; anything larger is refused (413).</summary>
     public const long MaxRequestBodyBytes = 1 << 20;
+
+    /// <summary>
+    /// Worker threads the thread pool starts without delay. Compute steps (training, evaluation, image decoding) each hold
+    /// a pool thread for seconds; with the default (one per core) a burst of API requests then waits for the pool to grow
+    /// by a thread or two a second (200 concurrent status requests took 2.3 s on 2 cores while a run trained).
+    /// </summary>
+    public const int MinWorkerThreads = 32;
 
     /// <summary>
     /// The host's builder: configuration (defaults, appsettings.json, TF_ environment, the command's options), logging,
@@ -29,6 +40,8 @@ public static class ServeHost
     public static WebApplicationBuilder CreateBuilder(ServeOptions options, LogLevel minimumLogLevel = LogLevel.Information)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (workers < MinWorkerThreads) ThreadPool.SetMinThreads(MinWorkerThreads, completionPorts);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "transfer", ContentRootPath = AppContext.BaseDirectory });
         CliConfiguration.AddSources(builder.Configuration, options.Settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls(options.Urls);
@@ -50,6 +63,7 @@ public static class ServeHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         // transfer serve prints its own start banner (addresses, store, key file).
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Services.AddStepExecution(builder.Configuration, faultSeam: true);
         builder.Services.AddTransferFunctionsCore(builder.Configuration).AddLocalRunExecution();
         builder.Services.AddTransferFunctionsTelemetry(builder.Configuration);
         return builder;
@@ -83,6 +97,20 @@ public static class ServeHost
     /// <summary>The addresses Kestrel actually listens on (with real ports when port 0 was asked for); valid after start.</summary>
     public static IReadOnlyList<string> BoundAddresses(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+
+    /// <summary>Every address the host will be asked to listen on: <see cref="ServeOptions.Urls"/> and any <c>Kestrel:Endpoints:*:Url</c> of the configuration.</summary>
+    public static IReadOnlyList<string> RequestedAddresses(WebApplicationBuilder builder, ServeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var configured = builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(endpoint => endpoint["Url"]).OfType<string>();
+        return options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Concat(configured).ToArray();
+    }
+
+    /// <summary>Why serve does not start on <paramref name="url"/>, and how to allow it.</summary>
+    public static string RemoteRefusal(string url) =>
+        $"asked to listen on {url}, beyond loopback: the API would be reachable from the network, guarded only by its key over plain HTTP. " +
+        $"Listen on 127.0.0.1 (the default), or pass --allow-remote (configuration {AllowRemoteSetting}=true) to mean it.";
 
     /// <summary>True when every URL binds a loopback address only.</summary>
     public static bool IsLoopbackOnly(string urls) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TransferFunctions.Functions.Projects;
@@ -33,11 +34,20 @@ public sealed class AdaptModelFunctions(ObservedStepExecutor executor, ProjectTu
         var logger = context.CreateReplaySafeLogger<AdaptModelFunctions>();
         var turn = new ProjectTurnRequest(input.Project, context.InstanceId);
         var claim = await context.CallActivityAsync<ProjectTurnClaim>(DurableNames.ClaimProjectTurn, turn);
-        if (claim.MustWait)
+        while (claim.MustWait)
         {
             logger.LogInformation("Run {RunId} waits for run {Predecessor} of project {Project}", context.InstanceId, claim.Predecessor, input.Project);
             context.SetCustomStatus(StoreJson.ToElement(new { step = WaitingForProjectStep, after = claim.Predecessor }));
-            await context.WaitForExternalEvent<JsonElement>(DurableNames.ProjectTurnEvent, CancellationToken.None);
+            try
+            {
+                await context.WaitForExternalEvent<JsonElement>(DurableNames.ProjectTurnEvent, options.Value.ProjectTurnRecheckInterval);
+                break;
+            }
+            catch (TaskCanceledException)
+            {
+                // No hand-over within the interval: claim again, which drops runs ahead that ended without releasing.
+                claim = await context.CallActivityAsync<ProjectTurnClaim>(DurableNames.ClaimProjectTurn, turn);
+            }
         }
 
         try
@@ -65,8 +75,16 @@ public sealed class AdaptModelFunctions(ObservedStepExecutor executor, ProjectTu
     }
 
     [Function(DurableNames.ClaimProjectTurn)]
-    public Task<ProjectTurnClaim> ClaimProjectTurn([ActivityTrigger] ProjectTurnRequest request, CancellationToken cancellationToken) =>
-        turns.ClaimAsync(request, cancellationToken);
+    public Task<ProjectTurnClaim> ClaimProjectTurn([ActivityTrigger] ProjectTurnRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        turns.ClaimAsync(request, (run, ct) => IsLiveAsync(client, run, ct), cancellationToken);
+
+    /// <summary>Whether a run still exists and has not ended; only such a run will hand its turn on.</summary>
+    public static async Task<bool> IsLiveAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken);
+        return instance?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended;
+    }
 
     [Function(DurableNames.ReleaseProjectTurn)]
     public Task<string?> ReleaseProjectTurn([ActivityTrigger] ProjectTurnRequest request, CancellationToken cancellationToken) =>

@@ -27,6 +27,12 @@ public sealed class StepRunnerOptions
     /// <summary>How long one container step execution may run before it is stopped and counted as failed.</summary>
     public TimeSpan ContainerTimeout { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How often a run waiting for its project's turn checks that the run ahead of it is still live; a run that ended
+    /// without handing the turn on (purged, or terminated outside the API) is dropped from the queue then.
+    /// </summary>
+    public TimeSpan ProjectTurnRecheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the setting that is out of range.</summary>
     public StepRunnerOptions Validate()
     {
@@ -38,6 +44,7 @@ public sealed class StepRunnerOptions
         if (MaxRetryInterval < FirstRetryInterval) throw new ArgumentException($"{Section}:MaxRetryInterval ({MaxRetryInterval}) is below FirstRetryInterval ({FirstRetryInterval}).");
         if (ContainerPollInterval <= TimeSpan.Zero) throw new ArgumentException($"{Section}:ContainerPollInterval is {ContainerPollInterval}: it must be positive.");
         if (ContainerTimeout < ContainerPollInterval) throw new ArgumentException($"{Section}:ContainerTimeout ({ContainerTimeout}) is below ContainerPollInterval ({ContainerPollInterval}).");
+        if (ProjectTurnRecheckInterval <= TimeSpan.Zero) throw new ArgumentException($"{Section}:ProjectTurnRecheckInterval is {ProjectTurnRecheckInterval}: it must be positive.");
         return this;
     }
 

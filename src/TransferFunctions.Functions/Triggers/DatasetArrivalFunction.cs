@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TransferFunctions.Functions.Runs;
 using TransferFunctions.Pipeline.Hosting;
 
@@ -10,9 +11,10 @@ namespace TransferFunctions.Functions.Triggers;
 /// A batch's <c>_READY</c> marker (written last) starts its run: the Event Grid blob trigger hands the batch to the
 /// core's <see cref="DataArrivalTrigger"/>, which derives the run id from (project, batch), submits it unless the
 /// batch has an arrival record, and writes the record. A duplicate or replayed event finds the record (or the
-/// instance) and does nothing.
+/// instance) and does nothing. The <c>Trigger</c> settings apply as in <c>transfer serve</c>, except that nothing
+/// watches a filesystem here: Event Grid delivers the events.
 /// </summary>
-public sealed class DatasetArrivalFunction(DurableAdaptationServices services, ILoggerFactory loggers)
+public sealed class DatasetArrivalFunction(DurableAdaptationServices services, IOptions<DataArrivalTriggerOptions> options, TimeProvider clock, ILoggerFactory loggers)
 {
     /// <summary>The marker blobs, in the default container (<c>Store:Container</c> = transferfunctions).</summary>
     public const string MarkerPath = "transferfunctions/datasets/{project}/{batch}/" + ArrivalKeys.ReadyMarker;
@@ -24,7 +26,7 @@ public sealed class DatasetArrivalFunction(DurableAdaptationServices services, I
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         using var trigger = new DataArrivalTrigger(services.Store, services.For(client),
-            new DataArrivalTriggerOptions { WatchFileSystem = false }, loggers.CreateLogger<DataArrivalTrigger>());
+            options.Value with { WatchFileSystem = false }, loggers.CreateLogger<DataArrivalTrigger>(), clock);
         var arrival = await trigger.HandleBatchAsync(project, batch, cancellationToken);
         if (arrival is null && await services.Store.GetPropertiesAsync(ArrivalKeys.Handled(project, batch), cancellationToken) is null)
         {

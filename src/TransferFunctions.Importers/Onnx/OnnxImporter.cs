@@ -32,7 +32,7 @@ public static class OnnxImporter
                 Rgb(prep.Mean, prep.ReversesChannels).Select(m => m / 255).ToArray(),
                 Rgb(prep.Scale, prep.ReversesChannels).Select(s => 1 / (255 * s)).ToArray());
 
-        var manifest = new ModelManifest
+        var manifest = new ModelCard
         {
             Name = options.Name,
             Architecture = mapping.Spec.Name,

@@ -16,12 +16,12 @@ public sealed record OnnxParity(int Images, int Size, double MaxAbsDifference, d
     /// </summary>
     public static OnnxParity Measure(string onnxPath, ModelPackage package, int images, int seed, bool? reversesChannels = null)
     {
-        var reverse = reversesChannels ?? package.Manifest.Training.GetValueOrDefault("onnx_input_channel_order") == "bgr";
+        var reverse = reversesChannels ?? package.Card.Training.GetValueOrDefault("onnx_input_channel_order") == "bgr";
         using var session = new InferenceSession(onnxPath);
         var inputName = session.InputNames[0];
         var dims = session.InputMetadata[inputName].Dimensions;
-        int size = dims.Length == 4 && dims[2] > 0 ? dims[2] : package.Manifest.Input.Height;
-        var spec = package.Manifest.Input with { Height = size, Width = size };
+        int size = dims.Length == 4 && dims[2] > 0 ? dims[2] : package.Card.Input.Height;
+        var spec = package.Card.Input with { Height = size, Width = size };
         using var scope = NewDisposeScope();
         var generator = new Random(seed);
         double maxAbs = 0, maxRel = 0, maxFeature = 0;

@@ -26,10 +26,10 @@ public static class BaseRanking
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var inputs = inputsFor(package.Manifest.Input);
+            var inputs = inputsFor(package.Card.Input);
             var n = (int)Math.Min(inputs.size(0), maxExamples);
             var score = TransferAnalysis.Transferability(package.Model, inputs, labels, classes, n, cancellationToken).Score;
-            scores.Add(new BaseCandidateScore(reference, package.Manifest.WeightsDigest, (int)package.Model.FeatureDimension, package.Manifest.Input.Height, n, score));
+            scores.Add(new BaseCandidateScore(reference, package.Card.WeightsDigest, (int)package.Model.FeatureDimension, package.Card.Input.Height, n, score));
         }
         // OrderByDescending is stable: equal scores keep the order the candidates were named in.
         return scores.OrderByDescending(s => s.LogMe).ToList();

@@ -224,32 +224,18 @@ public static class LogMe
         }
 
         (double[] values, double[] vectors) = SymmetricEigen.Decompose(gram, d);
-        int[] kept = NonzeroEigenvalues(values);
-        var sigma = kept.Select(j => values[j]).ToArray();
-        var projections = new double[classes][];
-        for (int c = 0; c < classes; c++)
+        return ProjectClasses(values, classes, classSizes, (c, j, sigma) =>
         {
-            projections[c] = new double[kept.Length];
-            if (classSizes[c] == 0)
+            // uᵀy = vᵀFᵀy / √σ, so x² = (vᵀFᵀy)² / σ.
+            ReadOnlySpan<double> v = vectors.AsSpan(j * d, d);
+            double z = 0;
+            for (int k = 0; k < d; k++)
             {
-                continue;
+                z += v[k] * classSums[c][k];
             }
 
-            for (int r = 0; r < kept.Length; r++)
-            {
-                // uᵀy = vᵀFᵀy / √σ, so x² = (vᵀFᵀy)² / σ.
-                ReadOnlySpan<double> v = vectors.AsSpan(kept[r] * d, d);
-                double z = 0;
-                for (int k = 0; k < d; k++)
-                {
-                    z += v[k] * classSums[c][k];
-                }
-
-                projections[c][r] = z * z / sigma[r];
-            }
-        }
-
-        return new Spectrum(sigma, projections);
+            return z * z / sigma;
+        });
     }
 
     private static Spectrum SampleSpectrum(double[][] features, int[] labels, int classes, int[] classSizes)
@@ -267,6 +253,28 @@ public static class LogMe
         }
 
         (double[] values, double[] vectors) = SymmetricEigen.Decompose(gram, n);
+        return ProjectClasses(values, classes, classSizes, (c, j, _) =>
+        {
+            ReadOnlySpan<double> u = vectors.AsSpan(j * n, n);
+            double x = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (labels[i] == c)
+                {
+                    x += u[i];
+                }
+            }
+
+            return x * x;
+        });
+    }
+
+    /// <summary>
+    /// The spectrum over the nonzero eigenvalues, with each class indicator's squared projection on each kept
+    /// eigenvector; <paramref name="squaredProjection"/> gets (class, eigenvector index, eigenvalue). Empty classes project to 0.
+    /// </summary>
+    private static Spectrum ProjectClasses(double[] values, int classes, int[] classSizes, Func<int, int, double, double> squaredProjection)
+    {
         int[] kept = NonzeroEigenvalues(values);
         var sigma = kept.Select(j => values[j]).ToArray();
         var projections = new double[classes][];
@@ -280,17 +288,7 @@ public static class LogMe
 
             for (int r = 0; r < kept.Length; r++)
             {
-                ReadOnlySpan<double> u = vectors.AsSpan(kept[r] * n, n);
-                double x = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    if (labels[i] == c)
-                    {
-                        x += u[i];
-                    }
-                }
-
-                projections[c][r] = x * x;
+                projections[c][r] = squaredProjection(c, kept[r], sigma[r]);
             }
         }
 

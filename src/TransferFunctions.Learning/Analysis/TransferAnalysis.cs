@@ -1,3 +1,4 @@
+using TransferFunctions.Learning.Metrics;
 using TransferFunctions.Learning.Evaluation;
 using TransferFunctions.Learning.Models;
 using TorchSharp;
@@ -43,7 +44,7 @@ public static class TransferAnalysis
     public static SourceRetention SourceRetention(ModelPackage basePackage, ModelPackage adapted, Tensor sourceInputs, Tensor sourceLabels, CancellationToken cancellationToken = default)
     {
         if (!Strategies.AdaptedModel.HasSourceHead(adapted.Model))
-            throw new ArgumentException($"model '{adapted.Manifest.Name}' has no '{Strategies.AdaptedModel.SourceHeadName}' head (it was not adapted from a base, or the base head was not linear); source retention cannot be measured");
+            throw new ArgumentException($"model '{adapted.Card.Name}' has no '{Strategies.AdaptedModel.SourceHeadName}' head (it was not adapted from a base, or the base head was not linear); source retention cannot be measured");
         var before = ModelEvaluator.Accuracy(basePackage.Model, sourceInputs, sourceLabels, cancellationToken: cancellationToken);
         var after = ModelEvaluator.Accuracy(adapted.Model, sourceInputs, sourceLabels, Strategies.AdaptedModel.SourceHeadName, cancellationToken);
         return new SourceRetention(before, after, (int)sourceInputs.size(0));
@@ -51,18 +52,21 @@ public static class TransferAnalysis
 
     /// <summary>
     /// Negative transfer: the adapted model is not more accurate than the from-scratch baseline on the same test
-    /// examples. The McNemar p-value says whether the difference is more than noise.
+    /// examples. The one judgement of it: the pipeline's <c>beats-scratch</c> rule and the benches both call this.
     /// </summary>
-    public static NegativeTransferCheck NegativeTransfer(EvaluationResult adapted, EvaluationResult scratch)
+    /// <param name="adaptedCorrect">Per test example, whether the adapted model was right.</param>
+    /// <param name="scratchCorrect">The same for the from-scratch baseline, on the same examples in the same order.</param>
+    public static NegativeTransferCheck NegativeTransfer(bool[] adaptedCorrect, bool[] scratchCorrect)
     {
-        var comparison = ModelEvaluator.Compare(adapted, scratch);
-        var negative = adapted.Accuracy <= scratch.Accuracy;
-        var gap = adapted.Accuracy - scratch.Accuracy;
-        var explanation = negative
-            ? $"negative transfer: adapted {adapted.Accuracy:P2} is not better than scratch {scratch.Accuracy:P2} (McNemar p = {comparison.McNemar.PValue:G3})"
-            : $"positive transfer: adapted {adapted.Accuracy:P2} vs scratch {scratch.Accuracy:P2}, +{gap * 100:F2} points (McNemar p = {comparison.McNemar.PValue:G3})";
-        return new NegativeTransferCheck(negative, gap, comparison, explanation);
+        if (adaptedCorrect.Length != scratchCorrect.Length)
+            throw new ArgumentException($"paired results of different test sets ({adaptedCorrect.Length} and {scratchCorrect.Length} examples)");
+        double Accuracy(bool[] correct) => correct.Length == 0 ? 0 : (double)correct.Count(c => c) / correct.Length;
+        return new NegativeTransferCheck(Accuracy(adaptedCorrect), Accuracy(scratchCorrect), McNemar.ExactTest(adaptedCorrect, scratchCorrect));
     }
+
+    /// <inheritdoc cref="NegativeTransfer(bool[], bool[])"/>
+    public static NegativeTransferCheck NegativeTransfer(EvaluationResult adapted, EvaluationResult scratch) =>
+        NegativeTransfer(adapted.Correct(), scratch.Correct());
 
     internal static double[][] ToRows(Tensor matrix)
     {

@@ -1,4 +1,3 @@
-using TransferFunctions.Learning.Data.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +42,7 @@ public static class DatasetExporter
                 throw new ArgumentOutOfRangeException(nameof(positions), $"example position {position} is outside the {source.Examples.Count} examples");
             var example = source.Examples[position];
             var image = await imageSource.LoadAsync(example, cancellationToken).ConfigureAwait(false);
-            var png = EncodePng(image);
+            var png = ImageCodec.EncodePng(image.Pixels, image.Height, image.Width, image.Channels);
 
             var fileName = $"{position:D6}.png";
             var relative = layout == ExportLayout.ImageFolder ? $"{folders![example.Label]}/{fileName}" : $"images/{fileName}";
@@ -93,12 +92,6 @@ public static class DatasetExporter
             names[label] = name;
         }
         return names;
-    }
-
-    private static byte[] EncodePng(ImageArray image)
-    {
-        var hwc = image.ToHwcBytes();
-        return ImageCodec.EncodePng(hwc, image.Height, image.Width, image.Channels);
     }
 
     private static string SplitName(DatasetSplit? split) => split switch

@@ -28,6 +28,9 @@ public static partial class TorchRuntime
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallOpt(int parameter, int value);
 
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
     private const int MallocArenaMax = -8; // M_ARENA_MAX in glibc's malloc.h
 
     /// <summary>glibc malloc arenas used unless the environment sets <c>MALLOC_ARENA_MAX</c>.</summary>
@@ -64,6 +67,19 @@ public static partial class TorchRuntime
             SetEnv("OMP_WAIT_POLICY", DefaultOpenMpWaitPolicy, 0);
         if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null)
             MallOpt(MallocArenaMax, DefaultMallocArenas);
+    }
+
+    /// <summary>Returns the free pages of every glibc malloc arena to the system (<c>malloc_trim(0)</c>); elsewhere a no-op.</summary>
+    /// <remarks>
+    /// glibc keeps freed chunks in its arenas, and which arena a thread's allocation lands in depends on contention, so
+    /// resident memory steps up and down with scheduling, not with what is live. After a trim it follows what is live.
+    /// It does not collect managed garbage: a tensor left to its finalizer still counts, as it does for a user.
+    /// </remarks>
+    public static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { MallocTrim(0); }
+        catch (EntryPointNotFoundException) { } // a C library without malloc_trim (musl): nothing to give back this way
     }
 
     /// <summary>Loads libtorch (once) and applies <see cref="ThreadsVariable"/>.</summary>

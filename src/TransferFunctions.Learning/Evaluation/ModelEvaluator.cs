@@ -79,7 +79,7 @@ public static class ModelEvaluator
 
     /// <summary>Evaluates a package's primary task (labels from its manifest).</summary>
     public static EvaluationResult Evaluate(ModelPackage package, Tensor inputs, Tensor labels, BootstrapOptions? bootstrap = null, CancellationToken cancellationToken = default) =>
-        Evaluate(package.Model, inputs, labels, package.Manifest.Labels, null, bootstrap, cancellationToken);
+        Evaluate(package.Model, inputs, labels, package.Card.Labels, null, bootstrap, cancellationToken);
 
     /// <summary>Paired comparison of two evaluations of the same examples: McNemar's exact test and a bootstrap of the accuracy difference.</summary>
     public static ModelComparison Compare(EvaluationResult a, EvaluationResult b, BootstrapOptions? bootstrap = null)

@@ -49,7 +49,7 @@ public sealed class TorchScriptBackbone : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Loads a package directory's <see cref="ModelFile"/> with the feature layer its card names.</summary>
-    public static TorchScriptBackbone Load(string directory, ModelManifest card, Device? device = null) =>
+    public static TorchScriptBackbone Load(string directory, ModelCard card, Device? device = null) =>
         Load(Path.Combine(directory, ModelFile), card.FeatureLayer, device);
 
     public override Tensor forward(Tensor input) => (Tensor)_features.forward(input);

@@ -50,7 +50,7 @@ public static class BasePretrainer
             var (_, accuracy) = loop.Evaluate(new TensorBatchSource(testX, testY, 500), cancellationToken);
 
             var inv = CultureInfo.InvariantCulture;
-            var manifest = new ModelManifest
+            var manifest = new ModelCard
             {
                 Name = options.Name,
                 Architecture = model.Spec.Name,

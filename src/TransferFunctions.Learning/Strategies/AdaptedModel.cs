@@ -29,7 +29,7 @@ public static class AdaptedModel
         var baseModel = basePackage.Model;
         var heads = new Dictionary<string, int>(extraHeads ?? new Dictionary<string, int>());
         var sourceHead = keepSourceHead && baseModel.Head is Linear;
-        if (sourceHead) heads[SourceHeadName] = basePackage.Manifest.Labels.Count;
+        if (sourceHead) heads[SourceHeadName] = basePackage.Card.Labels.Count;
         var model = new ResNet(baseModel.Spec, classes, heads, headHiddenUnits);
         try
         {
@@ -54,15 +54,15 @@ public static class AdaptedModel
     public static bool HasSourceHead(ResNet model) => model.ExtraHeads?.ContainsKey(SourceHeadName) == true;
 
     /// <summary>
-    /// Wraps a trained model as a package whose manifest records lineage (base name and weights digest, license),
+    /// Wraps a trained model as a package whose card records lineage (base name and weights digest, license),
     /// the strategy and its hyperparameters, and the validation accuracy.
     /// </summary>
     public static ModelPackage Package(AdaptationContext context, ResNet model, string strategy, IReadOnlyDictionary<string, string> hyperparameters, double? validationAccuracy, IReadOnlyDictionary<string, IReadOnlyList<string>>? extraHeadLabels = null, bool fromBase = true)
     {
-        var baseManifest = context.Base.Manifest;
-        var baseDigest = baseManifest.WeightsDigest.Length > 0 ? baseManifest.WeightsDigest : context.Base.Serialize().Manifest.WeightsDigest;
+        var baseCard = context.Base.Card;
+        var baseDigest = baseCard.WeightsDigest.Length > 0 ? baseCard.WeightsDigest : context.Base.Serialize().Card.WeightsDigest;
         var heads = new Dictionary<string, IReadOnlyList<string>>(extraHeadLabels ?? new Dictionary<string, IReadOnlyList<string>>());
-        if (HasSourceHead(model)) heads[SourceHeadName] = baseManifest.Labels;
+        if (HasSourceHead(model)) heads[SourceHeadName] = baseCard.Labels;
         var inv = CultureInfo.InvariantCulture;
         var training = new Dictionary<string, string>(hyperparameters)
         {
@@ -76,29 +76,30 @@ public static class AdaptedModel
         if (context.Data.Digest is { } digest) training["dataset_digest"] = digest;
         var metrics = new Dictionary<string, double>();
         if (validationAccuracy is { } v) metrics["validation_accuracy"] = Math.Round(v, 4);
-        var manifest = new ModelManifest
+        var card = new ModelCard
         {
-            Name = context.OutputName ?? $"{baseManifest.Name}-{strategy}",
-            Architecture = baseManifest.Architecture,
-            Input = baseManifest.Input,
+            Name = context.OutputName ?? $"{baseCard.Name}-{strategy}",
+            Architecture = baseCard.Architecture,
+            Input = baseCard.Input,
             Labels = context.Data.Labels.ToArray(),
             ExtraHeads = heads,
             HeadHiddenUnits = model.HeadHiddenUnits > 0 ? model.HeadHiddenUnits : null,
-            SourceDataset = fromBase ? baseManifest.SourceDataset : null,
-            SourceDatasetDigest = fromBase ? baseManifest.SourceDatasetDigest : null,
-            SourceLabels = HasSourceHead(model) ? baseManifest.Labels : null,
-            SourceTestAccuracy = fromBase ? baseManifest.SourceTestAccuracy : null,
-            BaseModel = fromBase ? new BaseModelReference(baseManifest.Name, null, baseDigest, baseManifest.License) : null,
+            SourceDataset = fromBase ? baseCard.SourceDataset : null,
+            SourceDatasetDigest = fromBase ? baseCard.SourceDatasetDigest : null,
+            SourceLabels = HasSourceHead(model) ? baseCard.Labels : null,
+            SourceTestAccuracy = fromBase ? baseCard.SourceTestAccuracy : null,
+            // A registry base's card carries its version: lineage names the exact version adapted from.
+            BaseModel = fromBase ? new BaseModelReference(baseCard.Name, baseCard.Version > 0 ? baseCard.Version : null, baseDigest, baseCard.License) : null,
             Training = training,
             Metrics = metrics,
-            License = fromBase ? baseManifest.License : "MIT",
+            License = fromBase ? baseCard.License : "MIT",
             Provenance = fromBase
-                ? $"Adapted from '{baseManifest.Name}' (weights {baseDigest[..12]}) by strategy '{strategy}' on {context.Data.TrainCount} labeled target examples."
-                : $"Trained from random initialization ('{strategy}') on {context.Data.TrainCount} labeled target examples, as the baseline for adapting '{baseManifest.Name}'.",
+                ? $"Adapted from '{baseCard.Name}'{(baseCard.Version > 0 ? $" v{baseCard.Version}" : "")} (weights {baseDigest}) by strategy '{strategy}' on {context.Data.TrainCount} labeled target examples."
+                : $"Trained from random initialization ('{strategy}') on {context.Data.TrainCount} labeled target examples, as the baseline for adapting '{baseCard.Name}'.",
             CreatedAt = DateTimeOffset.UtcNow,
             CodeVersion = CodeVersion.Current,
         };
-        return new ModelPackage(manifest, model);
+        return new ModelPackage(card, model);
     }
 
     /// <summary>Normalized value of a black pixel (the padding of shift augmentation).</summary>

@@ -95,10 +95,10 @@ public sealed class AutoStrategy(AutoOptions? options = null) : IAdaptationStrat
             ["labels_per_class_min"] = decision.LabelsPerClassMin.ToString(inv),
         };
         foreach (var (name, score) in decision.QuickScores) hyperparameters[$"quick_validation_{name}"] = score.ToString("F4", inv);
-        var manifest = chosen.Model.Manifest with
+        var manifest = chosen.Model.Card with
         {
-            Name = context.OutputName ?? $"{context.Base.Manifest.Name}-{StrategyName}",
-            Training = new Dictionary<string, string>(chosen.Model.Manifest.Training) { ["strategy"] = StrategyName, ["chosen_strategy"] = decision.Chosen },
+            Name = context.OutputName ?? $"{context.Base.Card.Name}-{StrategyName}",
+            Training = new Dictionary<string, string>(chosen.Model.Card.Training) { ["strategy"] = StrategyName, ["chosen_strategy"] = decision.Chosen },
         };
         var package = new ModelPackage(manifest, chosen.Model.Model);
         var report = chosen.Report with

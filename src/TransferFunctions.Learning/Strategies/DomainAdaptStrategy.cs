@@ -34,7 +34,7 @@ public sealed class DomainAdaptStrategy(DomainAdaptOptions? options = null) : IA
             var targetBatches = new TensorBatchSource(unlabeled, noLabels, batch, shuffle: true, seed: context.Seed + 7919);
             using var stream = new StepBudgetBatchSource(targetBatches, int.MaxValue);
             using var next = stream.Batches(0, cancellationToken).GetEnumerator();
-            var spec = context.Base.Manifest.Input;
+            var spec = context.Base.Card.Input;
             Tensor Alignment(Batch labeled, Tensor labeledFeatures)
             {
                 next.MoveNext();

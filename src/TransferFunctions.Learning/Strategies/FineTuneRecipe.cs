@@ -48,7 +48,7 @@ internal sealed class FineTuneRecipe
     /// <summary>L2-SP strength, overriding the options' (e.g. hybrid's fallback).</summary>
     public double? L2SpAlphaOverride { get; init; }
 
-    private InputSpec Spec => _context.Base.Manifest.Input;
+    private InputSpec Spec => _context.Base.Card.Input;
     private TargetData Data => _context.Data;
     private int BatchSize => (int)Math.Min(_context.Budget.BatchSize, Data.TrainCount);
 

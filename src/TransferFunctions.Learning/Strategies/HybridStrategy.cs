@@ -28,8 +28,8 @@ public sealed class HybridStrategy(HybridOptions? options = null) : IAdaptationS
             var replay = context.Data.SourceReplay;
             if (replay is not null && !AdaptedModel.HasSourceHead(model))
                 throw new ArgumentException("hybrid replay needs the base model's head as a linear layer to keep as the source head; this base has an MLP head");
-            if (replay is not null && !replay.LabelNames.SequenceEqual(context.Base.Manifest.Labels))
-                throw new ArgumentException($"the source replay's labels [{string.Join(", ", replay.LabelNames)}] are not the base model's labels [{string.Join(", ", context.Base.Manifest.Labels)}]");
+            if (replay is not null && !replay.LabelNames.SequenceEqual(context.Base.Card.Labels))
+                throw new ArgumentException($"the source replay's labels [{string.Join(", ", replay.LabelNames)}] are not the base model's labels [{string.Join(", ", context.Base.Card.Labels)}]");
             var inv = CultureInfo.InvariantCulture;
             FineTuneRecipe recipe;
             StepBudgetBatchSource? stream = null;
@@ -41,7 +41,7 @@ public sealed class HybridStrategy(HybridOptions? options = null) : IAdaptationS
                     var replayBatch = (int)Math.Clamp(Math.Round(Options.ReplayRatio * Math.Min(context.Budget.BatchSize, context.Data.TrainCount)), 1, replay.Inputs.size(0));
                     stream = new StepBudgetBatchSource(new TensorBatchSource(replay.Inputs, replay.Labels, replayBatch, shuffle: true, seed: context.Seed + 104729), int.MaxValue);
                     next = stream.Batches(0, cancellationToken).GetEnumerator();
-                    var spec = context.Base.Manifest.Input;
+                    var spec = context.Base.Card.Input;
                     var sourceHead = model.ExtraHeads![AdaptedModel.SourceHeadName];
                     Tensor Replay(Batch _, Tensor __)
                     {

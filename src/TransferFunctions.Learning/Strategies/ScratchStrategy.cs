@@ -26,7 +26,7 @@ public sealed class ScratchStrategy(ScratchOptions? options = null) : IAdaptatio
         var model = new ResNet(spec, context.Data.ClassCount).to(context.Device);
         try
         {
-            var inputSpec = context.Base.Manifest.Input;
+            var inputSpec = context.Base.Card.Input;
             run.Phases.Add(PhaseRunner.Run(new TrainingPhase
             {
                 Name = Name,

@@ -17,7 +17,7 @@ public static class SourceData
     /// images) or train, at most <paramref name="maxExamples"/> (the first ones in file order; 0 = all). Null, with the
     /// reason, when the package names no source dataset this code knows or its files are not installed.
     /// </summary>
-    public static async Task<(SourceReplay? Data, string Reason)> TryLoadAsync(ModelManifest manifest, bool test, int maxExamples = 0, string directory = FashionMnist.DefaultDirectory, CancellationToken cancellationToken = default)
+    public static async Task<(SourceReplay? Data, string Reason)> TryLoadAsync(ModelCard manifest, bool test, int maxExamples = 0, string directory = FashionMnist.DefaultDirectory, CancellationToken cancellationToken = default)
     {
         if (manifest.SourceDataset is not { } name || !name.StartsWith(FashionMnistPrefix, StringComparison.Ordinal))
             return (null, $"the base package names no known source dataset ('{manifest.SourceDataset ?? "none"}')");

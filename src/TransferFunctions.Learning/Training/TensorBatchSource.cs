@@ -47,8 +47,12 @@ public sealed class TensorBatchSource : IBatchSource
             else
             {
                 using var idx = tensor(order.AsSpan((int)start, (int)(end - start)).ToArray(), device: _inputs.device).DetachFromDisposeScope();
+                // TorchSharp's Device has no value equality, and to() returns a new tensor even for the same device:
+                // compare type and index, and dispose the copy (it was once left to the finalizer, one per batch).
+                var sameDevice = _inputs.device_type == _targets.device_type && _inputs.device_index == _targets.device_index;
+                using var targetIdx = sameDevice ? null : idx.to(_targets.device).DetachFromDisposeScope();
                 x = _inputs.index_select(0, idx).DetachFromDisposeScope();
-                y = _targets.index_select(0, idx.device == _targets.device ? idx : idx.to(_targets.device)).DetachFromDisposeScope();
+                y = _targets.index_select(0, targetIdx ?? idx).DetachFromDisposeScope();
             }
             try
             {

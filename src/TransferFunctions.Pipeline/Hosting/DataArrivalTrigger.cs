@@ -30,6 +30,7 @@ public sealed class DataArrivalTrigger : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _scanGate = new(1, 1);
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource _firstScan = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FileSystemWatcher? _watcher;
 
     public DataArrivalTrigger(IObjectStore store, IAdaptationService service, DataArrivalTriggerOptions? options = null, ILogger<DataArrivalTrigger>? logger = null, TimeProvider? timeProvider = null)
@@ -45,6 +46,12 @@ public sealed class DataArrivalTrigger : IDisposable
     public void Notify() => _nudges.Writer.TryWrite(true);
 
     /// <summary>
+    /// Completes when <see cref="RunAsync"/> has finished its first scan (successful or logged), so a host can start
+    /// serving only once the batches that were ready before it started have their runs.
+    /// </summary>
+    public Task FirstScan => _firstScan.Task;
+
+    /// <summary>
     /// Watches and scans until <paramref name="cancellationToken"/> is cancelled: one scan at once,
     /// then one after each burst of file events and one every <see cref="DataArrivalTriggerOptions.RescanInterval"/>.
     /// Scan failures are logged and retried at the next scan.
@@ -57,6 +64,7 @@ public sealed class DataArrivalTrigger : IDisposable
             while (!cancellationToken.IsCancellationRequested)
             {
                 await ScanAndLogAsync(cancellationToken).ConfigureAwait(false);
+                _firstScan.TrySetResult();
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 wait.CancelAfter(_options.RescanInterval);
                 try
@@ -80,6 +88,7 @@ public sealed class DataArrivalTrigger : IDisposable
         }
         finally
         {
+            _firstScan.TrySetCanceled(CancellationToken.None);
             StopWatching();
         }
     }

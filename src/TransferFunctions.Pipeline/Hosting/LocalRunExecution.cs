@@ -37,6 +37,9 @@ public sealed class LocalRunExecution(
         _background = Task.WhenAll(
             Task.Run(() => trigger.RunAsync(_stopping.Token), CancellationToken.None),
             Task.Run(() => parked.RunAsync(_stopping.Token), CancellationToken.None));
+        // Batches that were ready before the host started get their runs before it reports started: otherwise a
+        // submission right after start races the first scan, which may or may not see that batch yet.
+        await trigger.FirstScan.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

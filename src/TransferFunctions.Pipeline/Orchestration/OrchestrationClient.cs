@@ -95,9 +95,26 @@ public sealed class OrchestrationClient
         }
     }
 
-    /// <summary>The run's status record, or null when no such run exists.</summary>
-    public async Task<RunRecord?> GetStatusAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        (await _store.ReadJsonAsync<RunRecord>(RunKeys.Record(instanceId), cancellationToken).ConfigureAwait(false))?.Value;
+    /// <summary>
+    /// The run's status record, or null when no such run exists. A run.json that cannot be read as a record (truncated,
+    /// overwritten) is shown as a Failed run saying so, so one damaged run neither hides nor stops the others.
+    /// </summary>
+    public async Task<RunRecord?> GetStatusAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await _store.ReadJsonAsync<RunRecord>(RunKeys.Record(instanceId), cancellationToken).ConfigureAwait(false))?.Value;
+        }
+        catch (InvalidDataException ex)
+        {
+            return CorruptRecord(instanceId, ex);
+        }
+    }
+
+    /// <summary>What a run whose record is unreadable looks like: Failed, with the reason; the damaged bytes stay in the store for inspection.</summary>
+    public static RunRecord CorruptRecord(string instanceId, InvalidDataException error) =>
+        new(instanceId, "unknown", RunStatus.Failed, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, null,
+            new FailureDetails("CorruptRunRecord", $"The run record {RunKeys.Record(instanceId)} is unreadable, so the run cannot continue: {error.Message}"), null, []);
 
     /// <summary>The run's replay journal (for diagnostics), or null before its first completed operation.</summary>
     public async Task<RunJournal?> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default) =>
@@ -114,8 +131,22 @@ public sealed class OrchestrationClient
                 continue;
             }
 
-            var record = await _store.ReadJsonAsync<RunRecord>(item.Key, cancellationToken).ConfigureAwait(false);
-            if (record is not null)
+            StoredValue<RunRecord>? record = null;
+            InvalidDataException? damaged = null;
+            try
+            {
+                record = await _store.ReadJsonAsync<RunRecord>(item.Key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException ex)
+            {
+                damaged = ex;
+            }
+
+            if (damaged is not null)
+            {
+                yield return CorruptRecord(segments[1], damaged);
+            }
+            else if (record is not null)
             {
                 yield return record.Value;
             }

@@ -222,6 +222,14 @@ internal sealed class OrchestrationSession : IOrchestrationContext
             }
 
             await PersistJournalAsync(hostStopping).ConfigureAwait(false);
+            if (_pending.Values.Any(o => o.Kind == OperationKind.Step && o.StartedAt is null))
+            {
+                // A process that stalled (stopped, swapped out, its clock jumped) past its lease may have been replaced by
+                // another runner: it must not start a step (a promotion) it no longer owns. An unexpired lease cannot have
+                // been taken over, so this renews at most once per half lease.
+                await RenewLeaseIfDueAsync(_time.GetUtcNow(), hostStopping).ConfigureAwait(false);
+            }
+
             StartSteps();
             await PublishProgressAsync(hostStopping).ConfigureAwait(false);
             if (_record.IsTerminal)

@@ -1,3 +1,4 @@
+using TransferFunctions.Learning.Analysis;
 using TransferFunctions.Learning.Metrics;
 
 namespace TransferFunctions.Pipeline.Promotion;
@@ -23,11 +24,13 @@ public static class PromotionJudge
         var verdicts = new List<RuleVerdict>();
         var cand = e.Candidate.Report;
 
-        var scratchGain = cand.Accuracy - e.Scratch.Report.Accuracy;
-        var negativeTransfer = scratchGain <= 0;
+        // Negative transfer is judged in one place (TransferAnalysis.NegativeTransfer); the rule adds the policy's margin.
+        var transfer = TransferAnalysis.NegativeTransfer(e.Candidate.Correct, e.Scratch.Correct);
+        var scratchGain = transfer.AccuracyGap;
+        var negativeTransfer = transfer.IsNegative;
         // How the two split the test images: an exact tie of two different models (the demo's 91.51% vs 91.51%, 18 images
         // each way) reads like one model scored twice unless the verdict says they disagree.
-        var (onlyCandidate, onlyScratch) = SplitCorrect(e.Candidate.Correct, e.Scratch.Correct);
+        var (onlyCandidate, onlyScratch) = (transfer.McNemar.OnlyACorrect, transfer.McNemar.OnlyBCorrect);
         verdicts.Add(new RuleVerdict(BeatsScratch, scratchGain > policy.MinGainOverScratch,
             negativeTransfer
                 ? $"negative transfer: candidate {Pct(cand.Accuracy)} is not better than scratch {Pct(e.Scratch.Report.Accuracy)} "
@@ -113,7 +116,7 @@ public static class PromotionJudge
         }
 
         var reported = new List<RuleVerdict>();
-        var versusScratch = McNemar.ExactTest(e.Candidate.Correct, e.Scratch.Correct);
+        var versusScratch = transfer.McNemar;
         reported.Add(new RuleVerdict(SignificantVsScratch, versusScratch.PValue < policy.MaxPValue && versusScratch.OnlyACorrect > versusScratch.OnlyBCorrect,
             $"McNemar exact p = {versusScratch.PValue:G3} against scratch (only candidate right: {versusScratch.OnlyACorrect}, only scratch right: {versusScratch.OnlyBCorrect}); reported, not gated",
             Numbers(("p_value", versusScratch.PValue), ("only_candidate_correct", versusScratch.OnlyACorrect), ("only_scratch_correct", versusScratch.OnlyBCorrect))));
@@ -141,19 +144,6 @@ public static class PromotionJudge
             ? "no class lost recall versus the champion"
             : $"largest recall drop: '{worst.Item1}' −{Pts(worst.Item2)} (bound {Pts(policy.MaxClassRegression)})";
         return new RuleVerdict(NoClassRegression, passed, detail, Numbers(("worst_drop", worst.Item2), ("bound", policy.MaxClassRegression)));
-    }
-
-    /// <summary>Examples only <paramref name="a"/> gets right and only <paramref name="b"/> gets right (paired, same test set).</summary>
-    private static (int OnlyA, int OnlyB) SplitCorrect(bool[] a, bool[] b)
-    {
-        if (a.Length != b.Length) throw new ArgumentException($"paired results of different test sets ({a.Length} and {b.Length} examples)");
-        var (onlyA, onlyB) = (0, 0);
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i] && !b[i]) onlyA++;
-            else if (b[i] && !a[i]) onlyB++;
-        }
-        return (onlyA, onlyB);
     }
 
     private static IReadOnlyDictionary<string, double> Numbers(params (string Key, double Value)[] values) =>

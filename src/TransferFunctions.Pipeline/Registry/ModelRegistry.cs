@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using TransferFunctions.Learning.Models;
 using TransferFunctions.Pipeline.Storage;
 
 namespace TransferFunctions.Pipeline.Registry;
@@ -67,7 +68,8 @@ public sealed class ModelRegistry
             WeightsDigest = digest,
             WeightsSizeBytes = hashing.BytesRead,
         };
-        await _store.WriteJsonAsync(ModelKeys.Card(card.Name, version), registered, WriteCondition.CreateOnly, cancellationToken).ConfigureAwait(false);
+        // The card is written in its own file format, the same as a package directory's model.json.
+        await _store.WriteAsync(ModelKeys.Card(card.Name, version), ModelCardJson.Serialize(registered), WriteCondition.CreateOnly, cancellationToken).ConfigureAwait(false);
         return registered;
     }
 
@@ -80,7 +82,10 @@ public sealed class ModelRegistry
             return null;
         }
 
-        return (await _store.ReadJsonAsync<ModelCard>(ModelKeys.Card(name, version), cancellationToken).ConfigureAwait(false))?.Value;
+        var key = ModelKeys.Card(name, version);
+        var stored = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        // Cards of older versions are upgraded on read, or refused with the reason (ModelCardJson.Parse).
+        return stored is null ? null : ModelCardJson.Parse(stored.Content.Span, key);
     }
 
     /// <summary>The cards of all complete versions of <paramref name="name"/>, oldest first.</summary>

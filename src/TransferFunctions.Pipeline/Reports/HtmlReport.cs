@@ -156,5 +156,6 @@ public static class HtmlReport
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
     private static string Pct(double v) => (v * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
     private static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
-    private static string Short(string digest) => digest.Length > 12 ? digest[..12] + "…" : digest;
+    // "sha256:" and the first 12 hex digits.
+    private static string Short(string digest) => digest.Length > 19 ? digest[..19] + "…" : digest;
 }

@@ -1,3 +1,4 @@
+using TransferFunctions.Learning.Models;
 using TransferFunctions.Pipeline.Registry;
 
 namespace TransferFunctions.Pipeline.Service;

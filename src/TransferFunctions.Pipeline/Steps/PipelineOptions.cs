@@ -32,6 +32,12 @@ public sealed record PipelineOptions
     /// <summary>Names of the bases under <see cref="ShippedBasesDirectory"/>.</summary>
     public static readonly IReadOnlySet<string> ShippedBaseNames = new HashSet<string>(StringComparer.Ordinal) { "fashion-compact", "imagenet-resnet18" };
 
+    /// <summary>
+    /// Whether base-model folders (<see cref="BaseModelDirectories"/>) may hold model code (TorchScript, ONNX), which runs
+    /// when loaded; off by default (see <see cref="ModelCode"/>).
+    /// </summary>
+    public bool TrustModelCode { get; set; }
+
     /// <summary>Images above this many pixels are refused before decoding.</summary>
     public long MaxPixels { get; set; } = 4096L * 4096;
 

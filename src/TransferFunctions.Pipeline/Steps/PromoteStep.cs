@@ -1,4 +1,3 @@
-using System.Globalization;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Storage;
 
@@ -37,42 +36,33 @@ public sealed class PromoteStep(IObjectStore store, ModelRegistry registry)
 
     private async Task<int> RegisterAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
-        var (manifest, weights) = await StagedModels.ReadAsync(store, request.Candidate.StagedPrefix, cancellationToken);
+        var (staged, weights) = await StagedModels.ReadAsync(store, request.Candidate.StagedPrefix, cancellationToken);
         var report = request.Evaluation.Evidence.Candidate.Report;
-        var inv = CultureInfo.InvariantCulture;
-        var metrics = new Dictionary<string, double>(manifest.Metrics)
+        var metrics = new Dictionary<string, double>(staged.Metrics)
         {
             ["test_accuracy"] = report.Accuracy,
             ["test_macro_f1"] = report.MacroF1,
             ["test_examples"] = report.ExampleCount,
         };
         if (report.ExpectedCalibrationError is { } ece) metrics["test_ece"] = ece;
-        var card = new ModelCard
+        var training = new Dictionary<string, string>(staged.Training);
+        foreach (var (key, value) in request.Candidate.Hyperparameters) training[key] = value;
+        if (request.Data.BaseRanking is { Count: > 0 } ranking) training["base_choice"] = BaseChoice.Describe(ranking);
+        // The staged card already names its base with version and digest (the pinned base it was adapted from); the
+        // registry version adds what only the run knows.
+        var card = staged with
         {
             Name = request.Run.Project,
-            Architecture = manifest.Architecture,
-            Labels = manifest.Labels,
-            Input = new ModelInputSpec(manifest.Input.Channels, manifest.Input.Height, manifest.Input.Width,
-                manifest.Input.Mean.Select(m => (float)m).ToArray(), manifest.Input.Std.Select(s => (float)s).ToArray()),
-            // A registry base is pinned to name:vN at validation: that is its lineage; the embedded base is no registry version.
-            BaseModel = manifest.BaseModel is { } b
-                ? BaseModelResolver.RegistryVersionOf(request.Data.BaseModel) is { } baseVersion
-                    ? new ModelLineage(request.Data.BaseModel[..request.Data.BaseModel.LastIndexOf(":v", StringComparison.Ordinal)], baseVersion, b.WeightsDigest)
-                    : new ModelLineage(b.Name, int.TryParse(b.Version, NumberStyles.None, inv, out var bv) ? bv : null, b.WeightsDigest)
-                : null,
+            Version = 0,
             DatasetDigest = request.Data.Digest,
             UnlabeledDatasetDigest = request.Data.UnlabeledDigest,
             RunId = request.RunId,
             Strategy = request.Candidate.Strategy,
-            Hyperparameters = request.Data.BaseRanking is { Count: > 0 } ranking
-                ? new Dictionary<string, string>(request.Candidate.Hyperparameters) { ["base_choice"] = BaseChoice.Describe(ranking) }
-                : request.Candidate.Hyperparameters,
-            CodeVersion = manifest.CodeVersion,
+            Training = training,
             Metrics = metrics,
-            License = manifest.BaseModel?.License ?? manifest.License,
-            Provenance = $"Adapted from {manifest.BaseModel?.Name ?? "(no base)"} on batches [{string.Join(", ", request.Data.Batches)}] of project {request.Run.Project} by run {request.RunId}. {manifest.Provenance}",
+            License = staged.BaseModel?.License ?? staged.License,
+            Provenance = $"Adapted from {staged.BaseModel?.Name ?? "(no base)"} on batches [{string.Join(", ", request.Data.Batches)}] of project {request.Run.Project} by run {request.RunId}. {staged.Provenance}",
             Notes = string.Join("\n", (request.Data.BaseRanking is { Count: > 0 } r ? [$"Base chosen among the project's candidates: {BaseChoice.Describe(r)}."] : Array.Empty<string>()).Concat(request.Candidate.Notes)),
-            Package = manifest with { Name = request.Run.Project },
         };
         var registered = await registry.RegisterAsync(card, weights, cancellationToken);
         return registered.Version;

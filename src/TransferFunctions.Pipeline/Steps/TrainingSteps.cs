@@ -44,11 +44,11 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
 
         // The same score for a randomly initialized backbone tells how much of it the pretraining earned.
         torch.manual_seed((long)request.Run.Seed);
-        using var random = ModelPackage.CreateModel(basePackage.Manifest).to(computeDevice);
+        using var random = ModelPackage.CreateModel(basePackage.Card).to(computeDevice);
         var randomScore = TransferAnalysis.Transferability(random, target.TrainInputs, target.TrainLabels, target.ClassCount, cancellationToken: cancellationToken);
 
         double? mmd = null;
-        var (source, _) = await SourceData.TryLoadAsync(basePackage.Manifest, test: true, SourceSample, cancellationToken: cancellationToken);
+        var (source, _) = await SourceData.TryLoadAsync(basePackage.Card, test: true, SourceSample, cancellationToken: cancellationToken);
         if (source is not null)
         {
             using (source.Inputs)
@@ -64,37 +64,23 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         var computeDevice = DeviceFor(request.Run);
         using var basePackage = await bases.LoadAsync(request.Data.BaseModel, cancellationToken);
         using var data = await LoadTensorsAsync(request.Data, cancellationToken);
-        var strategy = StrategyRegistry.Create(request.Strategy);
-        var target = Target(data, request.Data);
-        SourceReplay? replay = null;
-        // Only hybrid replays source data; auto never does, so it does not pay for loading it.
-        if (strategy is HybridStrategy)
-            (replay, _) = await SourceData.TryLoadAsync(basePackage.Manifest, test: false, cancellationToken: cancellationToken);
-        try
+        var context = new AdaptationContext
         {
-            var context = new AdaptationContext
-            {
-                Base = basePackage,
-                Data = target with { SourceReplay = replay },
-                Seed = request.Run.Seed + (request.Role == ScratchRole ? 1 : 0),
-                FeatureCache = _cache,
-                OutputName = request.Run.Project,
-                Budget = Budget(request.Run),
-                Device = computeDevice,
-            };
-            using var outcome = strategy.Adapt(context, cancellationToken);
-            var digest = await StagedModels.SaveAsync(store, request.RunId, request.Role, outcome.Model, cancellationToken);
-            var curve = outcome.Report.Phases
-                .SelectMany(p => p.History.Epochs.Select(e => new EpochPoint(p.Name, e.Epoch, e.TrainLoss, e.ValidationAccuracy)))
-                .ToList();
-            return new TrainedModel(request.Role, outcome.Report.Strategy, StagedModels.Prefix(request.RunId, request.Role), digest,
-                outcome.Report.Hyperparameters, outcome.Report.Notes, curve, watch.Elapsed.TotalSeconds);
-        }
-        finally
-        {
-            replay?.Inputs.Dispose();
-            replay?.Labels.Dispose();
-        }
+            Base = basePackage,
+            Data = Target(data, request.Data),
+            Seed = request.Run.Seed + (request.Role == ScratchRole ? 1 : 0),
+            FeatureCache = _cache,
+            OutputName = request.Run.Project,
+            Budget = Budget(request.Run),
+            Device = computeDevice,
+        };
+        using var outcome = await CandidateAdaptation.RunAsync(request.Strategy, context, cancellationToken: cancellationToken);
+        var digest = await StagedModels.SaveAsync(store, request.RunId, request.Role, outcome.Model, cancellationToken);
+        var curve = outcome.Report.Phases
+            .SelectMany(p => p.History.Epochs.Select(e => new EpochPoint(p.Name, e.Epoch, e.TrainLoss, e.ValidationAccuracy)))
+            .ToList();
+        return new TrainedModel(request.Role, outcome.Report.Strategy, StagedModels.Prefix(request.RunId, request.Role), digest,
+            outcome.Report.Hyperparameters, outcome.Report.Notes, curve, watch.Elapsed.TotalSeconds);
     }, cancellationToken);
 
     /// <summary>
@@ -140,7 +126,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         double? before = null, after = null;
         if (AdaptedModel.HasSourceHead(candidate.Model))
         {
-            var (source, _) = await SourceData.TryLoadAsync(basePackage.Manifest, test: true, SourceSample, cancellationToken: cancellationToken);
+            var (source, _) = await SourceData.TryLoadAsync(basePackage.Card, test: true, SourceSample, cancellationToken: cancellationToken);
             if (source is not null)
             {
                 using (source.Inputs)
@@ -153,7 +139,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         }
         // Retention is expected to be measurable (so the default floor applies) only where the base names its source data
         // and has a source task to retain: a headless feature extractor (the imported ImageNet ResNet-18) has no classes.
-        var sourceTask = basePackage.Manifest.SourceDataset is not null && basePackage.Manifest.Labels.Count > 0;
+        var sourceTask = basePackage.Card.SourceDataset is not null && basePackage.Card.Labels.Count > 0;
         var evidence = new EvaluationEvidence(candidateEval, championEval, scratchEval, probeEval, before, after, sourceTask);
         return new EvaluationReport(evidence, championVersion, watch.Elapsed.TotalSeconds);
     }, cancellationToken);
@@ -168,7 +154,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         int[] predicted;
         double[][]? probabilities = null;
         var predictions = ModelEvaluator.Predict(package.Model, x);
-        if (package.Manifest.Labels.SequenceEqual(labels))
+        if (package.Card.Labels.SequenceEqual(labels))
         {
             predicted = predictions.Labels;
             probabilities = predictions.Probabilities;
@@ -177,7 +163,7 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
         {
             var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i);
             // A label the run does not have is scored as a wrong class (any index but the truth).
-            predicted = predictions.Labels.Select((p, i) => index.TryGetValue(package.Manifest.Labels[p], out var mapped) ? mapped : (truth[i] + 1) % labels.Count).ToArray();
+            predicted = predictions.Labels.Select((p, i) => index.TryGetValue(package.Card.Labels[p], out var mapped) ? mapped : (truth[i] + 1) % labels.Count).ToArray();
         }
         var report = ClassificationMetrics.Compute(truth, predicted, labels, probabilities);
         var interval = Bootstrap.Accuracy(truth, predicted);

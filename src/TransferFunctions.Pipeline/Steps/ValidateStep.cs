@@ -43,12 +43,12 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         var run = request.Run;
         var (basePackage, pinnedBase) = await bases.ResolveAsync(run.BaseModel, cancellationToken);
         using var _ = basePackage;
-        var spec = basePackage.Manifest.Input;
+        var spec = basePackage.Card.Input;
         var batches = await ReadyBatchesAsync(run.Project, cancellationToken);
         var prefix = $"datasets/{run.Project}/";
         ValidatedDataset Invalid(IReadOnlyList<DataIssue> issues, string digest = "", IReadOnlyList<string>? labels = null, IReadOnlyDictionary<string, int>? counts = null, IReadOnlyList<DataIssue>? warnings = null) =>
             new(false, run.Project, batches, digest, labels ?? [], counts ?? new Dictionary<string, int>(), issues.Select(Text).ToList(), (warnings ?? []).Select(Text).ToList(),
-                null, pinnedBase, basePackage.Manifest.WeightsDigest, null, issues, warnings ?? []);
+                null, pinnedBase, basePackage.Card.WeightsDigest, null, issues, warnings ?? []);
 
         if (run.Batch is { } excludedBatch && (await BatchExclusion.ListAsync(store, run.Project, cancellationToken)).Contains(excludedBatch))
             return Invalid([new DataIssue("batch-excluded", $"{prefix}{excludedBatch}/", $"batch '{excludedBatch}' of project '{run.Project}' is excluded ({BatchExclusion.KeyOf(run.Project, excludedBatch)}); delete that record to include it again")]);
@@ -86,8 +86,8 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
         // auto with candidate bases: the one whose features explain these labels best (LogME) is the run's base.
         var ranking = run.CandidateBases is { Count: > 1 } candidates ? await RankBasesAsync(candidates, report.Dataset, cancellationToken) : null;
         using var chosen = ranking is null ? null : await bases.LoadAsync(ranking[0].Reference, cancellationToken);
-        if (chosen is not null) (spec, pinnedBase) = (chosen.Manifest.Input, ranking![0].Reference);
-        var baseDigest = (chosen ?? basePackage).Manifest.WeightsDigest;
+        if (chosen is not null) (spec, pinnedBase) = (chosen.Card.Input, ranking![0].Reference);
+        var baseDigest = (chosen ?? basePackage).Card.WeightsDigest;
 
         Tensor? unlabeled;
         try
@@ -126,8 +126,8 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
             }
             var images = new Dictionary<InputSpec, Tensor>();
             foreach (var (_, package) in loaded)
-                if (!images.ContainsKey(package.Manifest.Input))
-                    images[package.Manifest.Input] = (await DatasetTensors.ImagesAsync(data, items, package.Manifest.Input, cancellationToken)).DetachFromDisposeScope();
+                if (!images.ContainsKey(package.Card.Input))
+                    images[package.Card.Input] = (await DatasetTensors.ImagesAsync(data, items, package.Card.Input, cancellationToken)).DetachFromDisposeScope();
             using var labels = DatasetTensors.Labels(items, data.Labels);
             try
             {
@@ -148,7 +148,7 @@ public sealed class ValidateStep(IObjectStore store, BaseModelResolver bases, Pi
     private async Task<InputSpec?> ChampionSpecAsync(string project, InputSpec spec, CancellationToken cancellationToken)
     {
         if (registry is null || await registry.GetChampionAsync(project, cancellationToken) is not { } champion) return null;
-        var input = (await registry.GetAsync(project, champion.Value.Version, cancellationToken))?.Package?.Input;
+        var input = (await registry.GetAsync(project, champion.Value.Version, cancellationToken))?.Input;
         return input is null || SameSpec(input, spec) ? null : input;
     }
 

@@ -39,10 +39,10 @@ public sealed class AdaptCommandTests(BaseModelFixture fixture) : IDisposable
         Assert.True(result.GetProperty("test_examples").GetInt64() > 0);
         Assert.InRange(result.GetProperty("test_accuracy").GetDouble(), 0, 1);
         using var package = ModelPackage.Load(output);
-        Assert.Equal(["Ankle boot", "Bag", "Sandal", "Shirt", "Sneaker"], package.Manifest.Labels);
-        Assert.Equal(result.GetProperty("test_accuracy").GetDouble(), package.Manifest.Metrics["test_accuracy"]);
-        Assert.Equal(result.GetProperty("dataset_digest").GetString(), package.Manifest.Training["dataset_digest"]);
-        Assert.NotNull(package.Manifest.BaseModel);
+        Assert.Equal(["Ankle boot", "Bag", "Sandal", "Shirt", "Sneaker"], package.Card.Labels);
+        Assert.Equal(result.GetProperty("test_accuracy").GetDouble(), package.Card.Metrics["test_accuracy"]);
+        Assert.Equal(result.GetProperty("dataset_digest").GetString(), package.Card.Training["dataset_digest"]);
+        Assert.NotNull(package.Card.BaseModel);
         Assert.True(File.Exists(Path.Combine(output, "adaptation.json")));
 
         var (evalCode, evalOut, evalErr) = await CliRun.RunAsync("evaluate", "--model", output, "--data", data, "--split", "all");

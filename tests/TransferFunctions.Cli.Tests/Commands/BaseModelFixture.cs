@@ -22,7 +22,7 @@ public sealed class BaseModelFixture : IAsyncLifetime
         {
             if (!File.Exists(Path.Combine(dir.FullName, "tf"))) continue;
             var shipped = Path.Combine(dir.FullName, "models", "base", "fashion-compact");
-            if (File.Exists(Path.Combine(shipped, ModelPackage.ManifestFile)))
+            if (File.Exists(Path.Combine(shipped, ModelPackage.CardFile)))
             {
                 BaseDirectory = shipped;
                 return;

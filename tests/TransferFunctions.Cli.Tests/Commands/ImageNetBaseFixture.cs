@@ -13,11 +13,11 @@ public sealed class ImageNetBaseFixture : IAsyncLifetime
     public string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "models", "base", ImageNetResNet18Source.BaseName);
 
     /// <summary>The shipped package's manifest (weights digest, licence, input size).</summary>
-    public ModelManifest Manifest { get; private set; } = null!;
+    public ModelCard Card { get; private set; } = null!;
 
     public Task InitializeAsync()
     {
-        if (!File.Exists(Path.Combine(Directory, ModelPackage.ManifestFile)))
+        if (!File.Exists(Path.Combine(Directory, ModelPackage.CardFile)))
         {
             var (network, preprocessing) = ImageNetResNet18Source.Locate();
             using var imported = OnnxImporter.Import(network, new OnnxImportOptions
@@ -28,7 +28,7 @@ public sealed class ImageNetBaseFixture : IAsyncLifetime
             imported.Save(Directory);
         }
         using var package = ModelPackage.Load(Directory);
-        Manifest = package.Manifest;
+        Card = package.Card;
         return Task.CompletedTask;
     }
 

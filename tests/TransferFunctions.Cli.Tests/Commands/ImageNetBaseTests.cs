@@ -41,12 +41,12 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         return folder;
     }
 
-    private void AssertNamesTheImageNetBase(ModelLineage? lineage, string? license)
+    private void AssertNamesTheImageNetBase(BaseModelReference? lineage, string? license)
     {
         Assert.NotNull(lineage);
         Assert.Equal(Base, lineage.Name);
         Assert.Null(lineage.Version);
-        Assert.Equal(imagenet.Manifest.WeightsDigest, lineage.WeightsDigest);
+        Assert.Equal(imagenet.Card.WeightsDigest, lineage.WeightsDigest);
         Assert.NotNull(license);
         Assert.Contains($"{ImageNetResNet18Source.PackageId} {ImageNetResNet18Source.PackageVersion}", license);
     }
@@ -72,11 +72,11 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         Assert.True(code == 0, stderr);
         Assert.Contains($"Adapting {Base} with fine-tune", stderr);
         using var package = ModelPackage.Load(output);
-        Assert.Equal(imagenet.Manifest.Architecture, package.Manifest.Architecture);
-        Assert.Equal((3, 96), (package.Manifest.Input.Channels, package.Manifest.Input.Height));
-        var b = package.Manifest.BaseModel!;
+        Assert.Equal(imagenet.Card.Architecture, package.Card.Architecture);
+        Assert.Equal((3, 96), (package.Card.Input.Channels, package.Card.Input.Height));
+        var b = package.Card.BaseModel!;
         Assert.Equal(Base, b.Name);
-        Assert.Equal(imagenet.Manifest.WeightsDigest, b.WeightsDigest);
+        Assert.Equal(imagenet.Card.WeightsDigest, b.WeightsDigest);
         Assert.Contains($"{ImageNetResNet18Source.PackageId} {ImageNetResNet18Source.PackageVersion}", b.License);
         Assert.Equal("fine-tune", JsonDocument.Parse(CliRun.LastLine(stdout)).RootElement.GetProperty("strategy").GetString());
     }
@@ -98,7 +98,7 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         AssertNamesTheImageNetBase(card.BaseModel, card.License);
         using var report = await ReportAsync(result);
         Assert.Equal(Base, report.RootElement.GetProperty("request").GetProperty("baseModel").GetString());
-        Assert.Equal(imagenet.Manifest.WeightsDigest, report.RootElement.GetProperty("data").GetProperty("baseWeightsDigest").GetString());
+        Assert.Equal(imagenet.Card.WeightsDigest, report.RootElement.GetProperty("data").GetProperty("baseWeightsDigest").GetString());
         AssertNoRetentionRule(report.RootElement.GetProperty("decision"));
     }
 
@@ -127,8 +127,8 @@ public sealed class ImageNetBaseTests(ImageNetBaseFixture imagenet) : IClassFixt
         Assert.NotNull(card);
         Assert.Equal(ranking[0].Reference, card.BaseModel!.Name);
         Assert.Equal(ranking[0].Digest, card.BaseModel.WeightsDigest);
-        Assert.StartsWith($"{ranking[0].Reference}, by LogME on ", card.Hyperparameters["base_choice"]);
-        Assert.Contains(ranking[1].Reference, card.Hyperparameters["base_choice"]);
+        Assert.StartsWith($"{ranking[0].Reference}, by LogME on ", card.Training["base_choice"]);
+        Assert.Contains(ranking[1].Reference, card.Training["base_choice"]);
         Assert.Contains("Base chosen among the project's candidates", card.Notes);
 
         // A request that names its base is adapted from that base, unranked.

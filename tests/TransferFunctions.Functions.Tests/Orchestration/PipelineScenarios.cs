@@ -142,8 +142,8 @@ public static class PipelineScenarios
     private static async Task<int> RegisterBaseAsync(IPipelineEngine engine)
     {
         using var basePackage = await engine.Steps.Bases.LoadAsync(PipelineOptions.EmbeddedBase, Ct);
-        var (weights, manifest) = basePackage.Serialize();
-        var card = await engine.Steps.Registry.RegisterAsync(new ModelCard { Name = Project, Architecture = manifest.Architecture, Package = manifest }, weights, Ct);
+        var (weights, baseCard) = basePackage.Serialize();
+        var card = await engine.Steps.Registry.RegisterAsync(baseCard with { Name = Project }, weights, Ct);
         return card.Version;
     }
 

@@ -66,6 +66,7 @@ public sealed class DurableTestApp : IAsyncDisposable
             ["Steps:MaxRetryInterval"] = Span(o.MaxRetryInterval),
             ["Steps:ContainerPollInterval"] = Span(o.ContainerPollInterval),
             ["Steps:ContainerTimeout"] = Span(o.ContainerTimeout),
+            ["Steps:ProjectTurnRecheckInterval"] = Span(o.ProjectTurnRecheckInterval),
         };
     }
 
@@ -74,10 +75,11 @@ public sealed class DurableTestApp : IAsyncDisposable
     /// <param name="launcher">The container job launcher, for the <c>container-job</c> runner (registered before the app's, so it wins).</param>
     /// <param name="executor">Runs the steps (default: the core's in-process pipeline steps).</param>
     /// <param name="more">Registers test orchestrations beside the app's.</param>
+    /// <param name="settings">More configuration, over the store and step settings.</param>
     public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IContainerStepLauncher? launcher = null, IStepExecutor? executor = null,
-        Action<DurableTaskRegistry>? more = null)
+        Action<DurableTaskRegistry>? more = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(storeRoot, options)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(storeRoot, options)).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var container = new ServiceCollection().AddLogging();
         if (launcher is not null) container.AddSingleton(launcher);
         if (executor is not null) container.AddSingleton(executor);
@@ -88,11 +90,12 @@ public sealed class DurableTestApp : IAsyncDisposable
             var adapt = ActivatorUtilities.CreateInstance<AdaptModelFunctions>(provider);
             var containers = ActivatorUtilities.CreateInstance<ContainerStepFunctions>(provider);
             var none = CancellationToken.None;
-            var host = await DurableTaskTestHost.StartAsync(r =>
+            DurableTaskTestHost? started = null;
+            var host = started = await DurableTaskTestHost.StartAsync(r =>
             {
                 r.AddOrchestratorFunc<JsonElement>(DurableNames.AdaptModel, context => adapt.AdaptModel(context));
                 r.AddActivityFunc<JsonElement, JsonElement>(DurableNames.RunStep, (_, input) => adapt.RunStep(input, none));
-                r.AddActivityFunc<ProjectTurnRequest, ProjectTurnClaim>(DurableNames.ClaimProjectTurn, (_, input) => adapt.ClaimProjectTurn(input, none));
+                r.AddActivityFunc<ProjectTurnRequest, ProjectTurnClaim>(DurableNames.ClaimProjectTurn, (_, input) => adapt.ClaimProjectTurn(input, started!.Client, none));
                 r.AddActivityFunc<ProjectTurnRequest, string?>(DurableNames.ReleaseProjectTurn, (_, input) => adapt.ReleaseProjectTurn(input, none));
                 r.AddOrchestratorFunc<JsonElement>(DurableNames.RunStepInContainer, context => containers.RunStepInContainer(context));
                 r.AddActivityFunc<JsonElement, PreparedContainerStep>(DurableNames.PrepareContainerStep, (_, input) => containers.PrepareContainerStep(input, none));

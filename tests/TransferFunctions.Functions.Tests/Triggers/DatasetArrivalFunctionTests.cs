@@ -50,6 +50,19 @@ public sealed class DatasetArrivalFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trigger_settings_from_configuration_reach_the_runs_it_starts()
+    {
+        await using var app = await DurableTestApp.StartAsync(_folder.Path, settings: new Dictionary<string, string?> { ["Trigger:RequestedBy"] = "event grid (contoso)" });
+        await WriteBrokenBatchAsync("fashion", "b9");
+        var runId = ArrivalKeys.RunId("fashion", "b9");
+
+        await app.Create<DatasetArrivalFunction>().RunAsync([], "fashion", "b9", app.Client, CancellationToken.None);
+
+        var run = await app.Service.WaitForCompletionAsync(runId, TimeSpan.FromMinutes(2));
+        Assert.Equal("event grid (contoso)", run.Input!.Value.GetProperty("requestedBy").GetString());
+    }
+
+    [Fact]
     public async Task Event_replayed_after_the_instance_was_purged_starts_no_second_run()
     {
         await WriteBrokenBatchAsync("fashion", "b1");

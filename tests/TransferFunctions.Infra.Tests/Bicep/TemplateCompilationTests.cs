@@ -22,53 +22,24 @@ public sealed class TemplateCompilationTests
         }
     }
 
-    [Fact]
-    public async Task An_undefined_name_in_a_module_fails_the_check()
+    /// <summary>
+    /// A broken copy of infra/ fails the check with the diagnostic that names the fault. Bicep reports a mistyped
+    /// resource property only as a warning (BCP036) and still emits JSON: the check rejects that too.
+    /// </summary>
+    [Theory]
+    [InlineData("undefined name", "modules/storage.bicep", "name: skuName", "name: skuNam", "storage.bicep", "Error BCP057")]
+    [InlineData("property of the wrong type", "modules/storage.bicep", "minimumTlsVersion: 'TLS1_2'", "minimumTlsVersion: 12", "storage.bicep", "BCP036")]
+    [InlineData("lint finding", "main.bicep", "targetScope = 'resourceGroup'", "targetScope = 'resourceGroup'\n\nparam forgotten string = 'x'", "main.bicep", "no-unused-params")]
+    [InlineData("parameter the template lacks", "prod.bicepparam", "param environmentName = 'prod'", "param environmentName = 'prod'\nparam gpuCount = 2", "prod.bicepparam", "gpuCount")]
+    public async Task A_broken_copy_fails_the_check_naming_the_fault(string fault, string file, string find, string replacement, string diagnosticFile, string diagnostic)
     {
         using var copy = CopyOfInfra();
-        Edit(copy.Combine("modules", "storage.bicep"), "name: skuName", "name: skuNam");
+        Edit(copy.Combine(file.Split('/')), find, replacement);
 
         var check = await BicepCli.CheckAsync(copy.Path, copy.Combine("out"));
 
-        Assert.False(check.Passed);
-        Assert.Contains(check.AllDiagnostics, d => d.Contains("storage.bicep", StringComparison.Ordinal) && d.Contains("Error BCP057", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task A_property_of_the_wrong_type_fails_the_check()
-    {
-        // Bicep reports a mistyped resource property as a warning (BCP036) and still emits JSON: the check rejects it too.
-        using var copy = CopyOfInfra();
-        Edit(copy.Combine("modules", "storage.bicep"), "minimumTlsVersion: 'TLS1_2'", "minimumTlsVersion: 12");
-
-        var check = await BicepCli.CheckAsync(copy.Path, copy.Combine("out"));
-
-        Assert.False(check.Passed);
-        Assert.Contains(check.AllDiagnostics, d => d.Contains("storage.bicep", StringComparison.Ordinal) && d.Contains("BCP036", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task A_lint_finding_fails_the_check()
-    {
-        using var copy = CopyOfInfra();
-        Edit(copy.Combine("main.bicep"), "targetScope = 'resourceGroup'", "targetScope = 'resourceGroup'\n\nparam forgotten string = 'x'");
-
-        var check = await BicepCli.CheckAsync(copy.Path, copy.Combine("out"));
-
-        Assert.False(check.Passed);
-        Assert.Contains(check.AllDiagnostics, d => d.Contains("no-unused-params", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task A_parameters_file_naming_a_parameter_the_template_lacks_fails_the_check()
-    {
-        using var copy = CopyOfInfra();
-        Edit(copy.Combine("prod.bicepparam"), "param environmentName = 'prod'", "param environmentName = 'prod'\nparam gpuCount = 2");
-
-        var check = await BicepCli.CheckAsync(copy.Path, copy.Combine("out"));
-
-        Assert.False(check.Passed);
-        Assert.Contains(check.AllDiagnostics, d => d.Contains("prod.bicepparam", StringComparison.Ordinal) && d.Contains("gpuCount", StringComparison.Ordinal));
+        Assert.False(check.Passed, $"a copy with a {fault} passed");
+        Assert.Contains(check.AllDiagnostics, d => d.Contains(diagnosticFile, StringComparison.Ordinal) && d.Contains(diagnostic, StringComparison.Ordinal));
     }
 
     private static TemporaryDirectory CopyOfInfra()

@@ -13,7 +13,7 @@ public sealed class BaseRankingTests(FashionFixture fixture)
     private ModelPackage RandomBase()
     {
         torch.manual_seed(7);
-        return new ModelPackage(fixture.Base.Manifest with { Name = "random", WeightsDigest = "random" }, new ResNet(fixture.Base.Model.Spec, fixture.Base.Manifest.Labels.Count));
+        return new ModelPackage(fixture.Base.Card with { Name = "random", WeightsDigest = "random" }, new ResNet(fixture.Base.Model.Spec, fixture.Base.Card.Labels.Count));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class BaseRankingTests(FashionFixture fixture)
 
         Assert.Equal(["fashion-compact", "random"], ranking.Select(r => r.Reference));
         Assert.True(ranking[0].LogMe > ranking[1].LogMe);
-        Assert.Equal(fixture.Base.Manifest.WeightsDigest, ranking[0].WeightsDigest);
+        Assert.Equal(fixture.Base.Card.WeightsDigest, ranking[0].WeightsDigest);
         Assert.All(ranking, r => Assert.Equal(200, r.Examples));
         Assert.Equal(2, specs.Count);
         Assert.StartsWith("fashion-compact ", BaseRanking.Describe(ranking));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TransferFunctions.Learning.Analysis;
 
@@ -137,19 +136,20 @@ public sealed class LogMeTests
         Assert.Contains("\"Score\":", JsonSerializer.Serialize(result));
     }
 
+    /// <summary>At a real feature size (its speed is the transfer bench's business, not a test's), the score does not depend on row order.</summary>
     [Fact]
-    public void Dimension_128_with_5000_examples_scores_within_a_second_or_two()
+    public void Dimension_128_with_5000_examples_scores_the_same_in_any_row_order()
     {
         var random = new Random(7);
         double[][] features = Gaussian.Matrix(random, 5000, 128);
         int[] labels = Enumerable.Range(0, 5000).Select(_ => random.Next(10)).ToArray();
+        int[] order = Enumerable.Range(0, 5000).OrderBy(_ => random.Next()).ToArray();
 
-        var watch = Stopwatch.StartNew();
         double score = LogMe.Score(features, labels, 10);
-        watch.Stop();
+        double shuffled = LogMe.Score(order.Select(i => features[i]).ToArray(), order.Select(i => labels[i]).ToArray(), 10);
 
         Assert.True(double.IsFinite(score));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        Assert.Equal(score, shuffled, 1e-9);
     }
 
     [Fact]

@@ -1,16 +1,15 @@
 using TransferFunctions.Learning.Data;
+using TransferFunctions.Learning.Models;
 
 namespace TransferFunctions.Learning.Tests.Data;
 
 public sealed class DatasetExporterTests
 {
+    // Through the tensors the pipeline trains on, unnormalized (mean 0, std 1) at the images' own size: pixels / 255.
     private static async Task<float[]> AllPixels(DatasetDescription dataset)
     {
-        var loader = new DataLoader(dataset, options: new DataLoaderOptions { BatchSize = 1000, Shuffle = false });
-        var pixels = new List<float>();
-        await foreach (var batch in loader.ReadEpochAsync(0))
-            pixels.AddRange(batch.Pixels);
-        return pixels.ToArray();
+        using var images = await DatasetTensors.ImagesAsync(dataset, dataset.Examples, new InputSpec(1, 28, 28, [0.0], [1.0]));
+        return images.data<float>().ToArray();
     }
 
     [Fact]

@@ -140,15 +140,16 @@ public sealed class SafetensorsTests
     {
         var dir = Path.Combine(RepoRoot.Path, "models", "base", "fashion-compact");
         using var package = ModelPackage.Load(dir);
-        Assert.Equal("00d95181d03875d52eca087af9ab0b1e86c18c3880cb3b954b3eeabc28e184e4", package.Manifest.WeightsDigest);
+        Assert.Equal("sha256:00d95181d03875d52eca087af9ab0b1e86c18c3880cb3b954b3eeabc28e184e4", package.Card.WeightsDigest);
+        Assert.StartsWith("MIT (model weights); trained on Fashion-MNIST", package.Card.License, StringComparison.Ordinal);
         var names = package.Model.state_dict().Keys.ToHashSet();
         Assert.Contains("layer1.0.conv1.weight", names);
         Assert.Contains("layer2.0.downsample.1.running_var", names);
         Assert.Contains("bn1.num_batches_tracked", names);
         Assert.Contains("fc.weight", names);
         // Re-serializing the loaded weights gives the published bytes back.
-        var (weights, manifest) = package.Serialize();
+        var (weights, card) = package.Serialize();
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, ModelPackage.WeightsFile)), weights);
-        Assert.Equal(package.Manifest.WeightsDigest, manifest.WeightsDigest);
+        Assert.Equal(package.Card.WeightsDigest, card.WeightsDigest);
     }
 }

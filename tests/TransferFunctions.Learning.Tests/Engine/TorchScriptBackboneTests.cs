@@ -31,7 +31,7 @@ public sealed class TorchScriptBackboneTests : IDisposable
     [Fact]
     public void The_feature_layer_named_in_the_card_gives_pytorchs_features()
     {
-        var card = new ModelManifest
+        var card = new ModelCard
         {
             Name = "traced-small", Architecture = "torchscript", Input = new InputSpec(1, 8, 8, [0.0], [1.0]), Labels = ["a", "b", "c", "d", "e"],
             License = "MIT", Provenance = "traced by make_torchscript.py", CreatedAt = DateTimeOffset.UnixEpoch, CodeVersion = "test", FeatureLayer = "features",

@@ -12,7 +12,7 @@ public sealed class DomainAndMultiTaskTests(FashionFixture fixture)
     /// <summary>A camera with less contrast and more exposure: pixel p becomes 0.35·p + 0.55 (still in [0, 1]).</summary>
     private Tensor Shift(Tensor normalized)
     {
-        var spec = fixture.Base.Manifest.Input;
+        var spec = fixture.Base.Card.Input;
         double m = spec.Mean[0], s = spec.Std[0];
         return normalized.mul(0.35).add((0.35 * m + 0.55 - m) / s).DetachFromDisposeScope();
     }
@@ -37,7 +37,7 @@ public sealed class DomainAndMultiTaskTests(FashionFixture fixture)
         var with = ModelEvaluator.Accuracy(adapted.Model.Model, testX, testY);
         Assert.True(with > without + 0.05, $"shifted-target accuracy: domain-adapt {with:P1} vs fine-tune without adaptation {without:P1}");
         Assert.Contains(adapted.Report.Notes, n => n.StartsWith("AdaBN", StringComparison.Ordinal));
-        Assert.Equal("coral", adapted.Model.Manifest.Training["alignment"]);
+        Assert.Equal("coral", adapted.Model.Card.Training["alignment"]);
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public sealed class DomainAndMultiTaskTests(FashionFixture fixture)
         var footwear = MultiTaskStrategy.MaskedAccuracy(ModelEvaluator.Predict(outcome.Model.Model, testX, "footwear").Labels, footwearTruth);
         Assert.True(primary > 0.6, $"primary task accuracy {primary:P1} (5 classes)");
         Assert.True(footwear > 0.85, $"footwear head accuracy {footwear:P1} (2 classes)");
-        Assert.Equal(footwearNames, outcome.Model.Manifest.ExtraHeads["footwear"]);
+        Assert.Equal(footwearNames, outcome.Model.Card.ExtraHeads["footwear"]);
         Assert.Equal(["label", "footwear"], outcome.Report.TaskValidationAccuracy.Keys.ToArray());
-        Assert.Equal("label,footwear", outcome.Model.Manifest.Training["tasks"]);
+        Assert.Equal("label,footwear", outcome.Model.Card.Training["tasks"]);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class FashionFixture : IAsyncLifetime
         {
             if (!File.Exists(Path.Combine(dir.FullName, "tf"))) continue;
             var candidate = Path.Combine(dir.FullName, "models", "base", "fashion-compact");
-            return File.Exists(Path.Combine(candidate, ModelPackage.ManifestFile)) ? candidate : null;
+            return File.Exists(Path.Combine(candidate, ModelPackage.CardFile)) ? candidate : null;
         }
         return null;
     }
@@ -76,7 +76,7 @@ public sealed class FashionFixture : IAsyncLifetime
         return Enumerable.Range(0, perClass).SelectMany(i => picked.Where(p => i < p.Length).Select(p => p[i])).ToArray();
     }
 
-    public Tensor Inputs(DatasetDescription data, int[] positions) => InMemoryTensors.Images(data, positions, Base.Manifest.Input);
+    public Tensor Inputs(DatasetDescription data, int[] positions) => InMemoryTensors.Images(data, positions, Base.Card.Input);
 
     public static Tensor Labels(DatasetDescription data, int[] positions, IReadOnlyList<int> classes) => InMemoryTensors.Labels(data, positions, classes);
 

@@ -24,7 +24,7 @@ public sealed class StrategyEndToEndTests(FashionFixture fixture)
         using var _x = testX;
         using var _y = testY;
         var (replay, _) = name == "hybrid"
-            ? await SourceData.TryLoadAsync(fixture.Base.Manifest, test: false, maxExamples: 500)
+            ? await SourceData.TryLoadAsync(fixture.Base.Card, test: false, maxExamples: 500)
             : (null, "");
         using var replayX = replay?.Inputs;
         using var replayY = replay?.Labels;
@@ -41,18 +41,18 @@ public sealed class StrategyEndToEndTests(FashionFixture fixture)
         var accuracy = ModelEvaluator.Accuracy(outcome.Model.Model, testX, testY);
         Assert.True(accuracy > 0.5, $"{name}: test accuracy {accuracy:P1} on 500 images of 5 classes (chance 20%)");
         Assert.Equal(name, outcome.Report.Strategy);
-        Assert.Equal(name, outcome.Model.Manifest.Training["strategy"]);
-        Assert.Equal(fixture.TargetLabels, outcome.Model.Manifest.Labels);
+        Assert.Equal(name, outcome.Model.Card.Training["strategy"]);
+        Assert.Equal(fixture.TargetLabels, outcome.Model.Card.Labels);
         Assert.NotEmpty(outcome.Report.Phases);
         Assert.NotEmpty(outcome.Report.Notes);
         if (name == "scratch")
         {
-            Assert.Null(outcome.Model.Manifest.BaseModel);
+            Assert.Null(outcome.Model.Card.BaseModel);
         }
         else
         {
-            Assert.Equal(fixture.Base.Manifest.Name, outcome.Model.Manifest.BaseModel!.Name);
-            Assert.Equal(fixture.Base.Manifest.WeightsDigest, outcome.Model.Manifest.BaseModel.WeightsDigest);
+            Assert.Equal(fixture.Base.Card.Name, outcome.Model.Card.BaseModel!.Name);
+            Assert.Equal(fixture.Base.Card.WeightsDigest, outcome.Model.Card.BaseModel.WeightsDigest);
             Assert.True(AdaptedModel.HasSourceHead(outcome.Model.Model), "the base head is kept to measure retention");
         }
         if (name == "hybrid") Assert.Contains(outcome.Report.Notes, n => n.Contains("Replayed", StringComparison.Ordinal));
@@ -70,7 +70,7 @@ public sealed class StrategyEndToEndTests(FashionFixture fixture)
         using var viaAuto = auto.Adapt(context);
         using var direct = StrategyRegistry.Create(decision.Chosen).Adapt(context);
 
-        Assert.Equal(decision.Chosen, viaAuto.Model.Manifest.Training["chosen_strategy"]);
+        Assert.Equal(decision.Chosen, viaAuto.Model.Card.Training["chosen_strategy"]);
         Assert.NotEmpty(decision.QuickScores);
         Assert.Equal(decision.Notes, viaAuto.Report.Notes.Take(decision.Notes.Count));
         var a = ModelEvaluator.Predict(viaAuto.Model.Model, target.Data.TrainInputs).Probabilities;
@@ -91,9 +91,9 @@ public sealed class StrategyEndToEndTests(FashionFixture fixture)
         outcome.Model.Save(dir.Path);
         using var loaded = ModelPackage.Load(dir.Path);
 
-        Assert.Equal(256, loaded.Manifest.HeadHiddenUnits);
-        Assert.Equal(fixture.Base.Manifest.Labels, loaded.Manifest.ExtraHeads[AdaptedModel.SourceHeadName]);
-        Assert.Equal(fixture.Base.Manifest.WeightsDigest, loaded.Manifest.BaseModel!.WeightsDigest);
+        Assert.Equal(256, loaded.Card.HeadHiddenUnits);
+        Assert.Equal(fixture.Base.Card.Labels, loaded.Card.ExtraHeads[AdaptedModel.SourceHeadName]);
+        Assert.Equal(fixture.Base.Card.WeightsDigest, loaded.Card.BaseModel!.WeightsDigest);
         var before = ModelEvaluator.Predict(outcome.Model.Model, target.Data.TrainInputs).Probabilities;
         var after = ModelEvaluator.Predict(loaded.Model, target.Data.TrainInputs).Probabilities;
         Assert.Equal(before.Length, after.Length);

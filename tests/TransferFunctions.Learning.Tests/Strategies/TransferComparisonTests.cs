@@ -37,7 +37,7 @@ public sealed class TransferComparisonTests(FashionFixture fixture)
             var check = TransferAnalysis.NegativeTransfer(fineTune, scratch);
 
             Assert.False(check.IsNegative, $"draw {draw}: {check.Explanation}");
-            Assert.Equal(1000, check.Comparison.McNemar.OnlyACorrect + check.Comparison.McNemar.OnlyBCorrect
+            Assert.Equal(1000, check.McNemar.OnlyACorrect + check.McNemar.OnlyBCorrect
                 + fineTune.Correct().Zip(scratch.Correct()).Count(p => p.First == p.Second));
             margins.Add(fineTune.Accuracy - scratch.Accuracy);
         }
@@ -63,7 +63,7 @@ public sealed class TransferComparisonTests(FashionFixture fixture)
     public async Task Source_retention_is_measured_through_the_kept_source_head()
     {
         using var target = fixture.Target(perClass: 10, validationPerClass: 0);
-        var (source, reason) = await SourceData.TryLoadAsync(fixture.Base.Manifest, test: true, maxExamples: 1000);
+        var (source, reason) = await SourceData.TryLoadAsync(fixture.Base.Card, test: true, maxExamples: 1000);
         Assert.True(source is not null, reason);
         using var sx = source!.Inputs;
         using var sy = source.Labels;
@@ -80,7 +80,7 @@ public sealed class TransferComparisonTests(FashionFixture fixture)
     [Fact]
     public async Task Domain_distance_is_larger_between_source_and_target_classes_than_within_the_source()
     {
-        var (source, _) = await SourceData.TryLoadAsync(fixture.Base.Manifest, test: true, maxExamples: 600);
+        var (source, _) = await SourceData.TryLoadAsync(fixture.Base.Card, test: true, maxExamples: 600);
         using var sx = source!.Inputs;
         using var sy = source.Labels;
         using var target = fixture.Target(perClass: 60, validationPerClass: 0);

@@ -82,13 +82,12 @@ public sealed class ParkedRunsTests : IAsyncLifetime
         // Parked means no runner holds it: every run lease is free.
         for (var i = 0; i < 10; i++) Assert.Null(await _store.GetLeaseAsync(RunKeys.Lease($"waiting-{i}"), Ct));
 
-        var started = DateTime.UtcNow;
+        // The parked runs wait an hour for approval; the other run ending within WaitForAsync's bound is the proof it did not queue behind them.
         await SubmitAsync("other", "another-project", 0);
         var other = await WaitForAsync("other", r => r.IsTerminal, "ends");
 
         Assert.Equal(RunStatus.Completed, other.Status);
         Assert.Equal("no approval needed", Output(other));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"the other project's run took {(DateTime.UtcNow - started).TotalSeconds:F1}s behind 10 waiting runs");
         Assert.Equal(10, _host.Parked.Count);
     }
 

@@ -42,18 +42,28 @@ public sealed class RunSchedulerTests : IAsyncLifetime
     {
         var service = CreateService(maxConcurrentRuns: 2);
         var ids = new List<string>();
+        // Training is held, so the overlap does not depend on how fast the machine is: the first two runs reach training
+        // and stay there, whatever the load, until the scheduler has shown it starts no third.
+        _steps.HoldTraining();
         for (var i = 0; i < 6; i++)
         {
             await StoreBatches.WriteBatchAsync(_store, $"project-{i}", "b1", files: 3, ready: false);
             ids.Add((await service.SubmitAsync(new AdaptationRequest($"project-{i}", "b1"))).InstanceId);
         }
 
+        await StoreBatches.EventuallyAsync(() => Task.FromResult(_steps.Training == 2), "two runs train at once");
+        var held = _scheduler!.Snapshot;
+        var trainingWhileHeld = _steps.Training;
+        _steps.OpenTraining();
         foreach (var id in ids)
         {
             Assert.Equal(RunStatus.Completed, (await service.WaitForCompletionAsync(id)).Status);
         }
 
         // Six independent projects, two slots: they overlap up to the limit and never beyond.
+        Assert.Equal(2, trainingWhileHeld);
+        Assert.Equal(2, held.Running.Count);
+        Assert.Equal(4, held.Queued.Count);
         Assert.Equal(2, _steps.MaxConcurrentTraining);
     }
 
@@ -70,6 +80,8 @@ public sealed class RunSchedulerTests : IAsyncLifetime
             await StoreBatches.WriteBatchAsync(_store, "shoes", $"b{i}", files: 10 * i, ready: false);
         }
 
+        // Held training makes the overlap of the two projects certain, not a matter of timing.
+        _steps.HoldTraining();
         for (var i = 1; i <= 4; i++)
         {
             fashion.Add((await service.SubmitAsync(new AdaptationRequest("fashion", $"b{i}"))).InstanceId);
@@ -79,13 +91,17 @@ public sealed class RunSchedulerTests : IAsyncLifetime
             }
         }
 
+        await StoreBatches.EventuallyAsync(() => Task.FromResult(_steps.Training == 2), "a run of each project trains");
         var snapshot = _scheduler!.Snapshot;
+        _steps.OpenTraining();
         foreach (var id in fashion.Concat(shoes))
         {
             Assert.Equal(RunStatus.Completed, (await service.WaitForCompletionAsync(id)).Status);
         }
 
-        Assert.True(snapshot.Running.Count(r => r.Project == "fashion") <= 1);
+        // Four free slots, yet one run per project: the other four wait for their project, not for a slot.
+        Assert.Equal(["fashion", "shoes"], snapshot.Running.Select(r => r.Project).Order());
+        Assert.Equal(4, snapshot.Queued.Count);
         Assert.Equal(1, _steps.MaxConcurrentTrainingPerProject);
         Assert.Equal(2, _steps.MaxConcurrentTraining);
         var champion = (await _registry.GetChampionAsync("fashion"))!.Value;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using TransferFunctions.Learning.Models;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Promotion;
 using TransferFunctions.Pipeline.Registry;
@@ -71,7 +72,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         Assert.Equal("run-1", card.RunId);
         Assert.Equal("fine-tune", card.Strategy);
         Assert.NotNull(card.BaseModel);
-        Assert.Equal(card.Package!.BaseModel!.WeightsDigest, card.BaseModel!.WeightsDigest);
+        Assert.Equal(ModelPackage.Digest(File.ReadAllBytes(Path.Combine(new PipelineOptions().EmbeddedBaseDirectory, ModelPackage.WeightsFile))), card.BaseModel!.WeightsDigest);
         Assert.Equal(result.CandidateAccuracy!.Value, card.Metrics["test_accuracy"], 9);
         Assert.False(string.IsNullOrEmpty(card.DatasetDigest));
         Assert.False(string.IsNullOrEmpty(card.License));
@@ -152,7 +153,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         var card = (await steps.Registry.GetAsync(Project, 1, Ct))!;
         Assert.Equal("multi-task", card.Strategy);
         Assert.Null(card.UnlabeledDatasetDigest);
-        Assert.Equal(["no", "yes"], card.Package!.ExtraHeads["footwear"]);
+        Assert.Equal(["no", "yes"], card.ExtraHeads["footwear"]);
         using var package = await steps.Bases.LoadVersionAsync(Project, 1, Ct);
         Assert.Equal(["no", "yes"], prepared!.Columns["footwear"]);
         // Both batches' examples carry the column: the merged data has no missing values.
@@ -262,8 +263,8 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
         // An existing champion: the base package registered as v1 of the project.
         using (var basePackage = await steps.Bases.LoadAsync(PipelineOptions.EmbeddedBase, Ct))
         {
-            var (weights, manifest) = basePackage.Serialize();
-            var card = await steps.Registry.RegisterAsync(new ModelCard { Name = Project, Architecture = manifest.Architecture, Package = manifest }, weights, Ct);
+            var (weights, baseCard) = basePackage.Serialize();
+            var card = await steps.Registry.RegisterAsync(baseCard with { Name = Project }, weights, Ct);
             Assert.True((await steps.Registry.TryMoveChampionAsync(Project, card.Version, ChampionExpectation.NoChampion, "seed", Ct)).Moved);
         }
         var bad = Path.Combine(_folder.Path, "datasets", Project, "b2", "Sandal");

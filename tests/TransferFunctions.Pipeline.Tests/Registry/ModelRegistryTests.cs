@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using TransferFunctions.Learning.Models;
 using TransferFunctions.Pipeline.Registry;
 using TransferFunctions.Pipeline.Storage;
 using TransferFunctions.Pipeline.Tests.TestSupport;
@@ -47,9 +48,9 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal(first.CreatedAt, stored.CreatedAt);
         Assert.Equal("resnet18/classes=3", stored.Architecture);
         Assert.Equal(["shirt", "shoe", "bag"], stored.Labels);
-        Assert.Equal(new ModelLineage("resnet18-mnist", 4, "sha256:" + new string('a', 64)), stored.BaseModel);
-        Assert.Equal([0.5f], stored.Input!.Mean);
-        Assert.Equal("0.001", stored.Hyperparameters["learning_rate"]);
+        Assert.Equal(new BaseModelReference("resnet18-mnist", 4, "sha256:" + new string('a', 64), "MIT"), stored.BaseModel);
+        Assert.Equal([0.5], stored.Input.Mean);
+        Assert.Equal("0.001", stored.Training["learning_rate"]);
         Assert.Equal(0.9125, stored.Metrics["accuracy"]);
         Assert.Equal(("sha256:dataset", "run-42", "fine-tune", "abc123", "MIT", "Fashion-MNIST, Zalando", "first try"),
             (stored.DatasetDigest, stored.RunId, stored.Strategy, stored.CodeVersion, stored.License, stored.Provenance, stored.Notes));
@@ -206,12 +207,12 @@ public sealed class ModelRegistryTests : IDisposable
         Name = name,
         Architecture = "resnet18/classes=3",
         Labels = ["shirt", "shoe", "bag"],
-        Input = new ModelInputSpec(1, 28, 28, [0.5f], [0.25f]),
-        BaseModel = new ModelLineage("resnet18-mnist", 4, "sha256:" + new string('a', 64)),
+        Input = new InputSpec(1, 28, 28, [0.5], [0.25]),
+        BaseModel = new BaseModelReference("resnet18-mnist", 4, "sha256:" + new string('a', 64), "MIT"),
         DatasetDigest = "sha256:dataset",
         RunId = "run-42",
         Strategy = "fine-tune",
-        Hyperparameters = new Dictionary<string, string> { ["learning_rate"] = "0.001", ["epochs"] = "5" },
+        Training = new Dictionary<string, string> { ["learning_rate"] = "0.001", ["epochs"] = "5" },
         CodeVersion = "abc123",
         Metrics = new Dictionary<string, double> { ["accuracy"] = 0.9125 },
         License = "MIT",

@@ -29,8 +29,8 @@ public sealed class ShippedBaseResolutionTests : IDisposable
 
         using var package = await Resolver().LoadAsync("fashion-compact", CancellationToken.None);
 
-        Assert.Equal("compact-resnet", package.Manifest.Architecture);
-        Assert.Equal(ModelPackage.Digest(File.ReadAllBytes(Path.Combine(target, ModelPackage.WeightsFile))), package.Manifest.WeightsDigest);
+        Assert.Equal("compact-resnet", package.Card.Architecture);
+        Assert.Equal(ModelPackage.Digest(File.ReadAllBytes(Path.Combine(target, ModelPackage.WeightsFile))), package.Card.WeightsDigest);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using TransferFunctions.Learning.Models;
 using TransferFunctions.Pipeline.Hosting;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Registry;
@@ -141,6 +142,9 @@ public sealed class SmallPipelineSteps(IObjectStore store, ModelRegistry registr
                 {
                     Name = order.Project,
                     Architecture = "small/test",
+                    Input = InputSpec.FashionMnist,
+                    Labels = [],
+                    License = "MIT",
                     RunId = order.RunId,
                     Metrics = new Dictionary<string, double> { ["test_accuracy"] = order.Accuracy },
                 },
