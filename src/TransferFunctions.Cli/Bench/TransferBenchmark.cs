@@ -44,7 +44,7 @@ public static class TransferBenchmark
     public const int QuickSteps = 30;
 
     public sealed record Settings(string CompactBase, string ImageNetBase, string OutputDirectory, IReadOnlyList<int> K, int Seeds, IReadOnlyList<int> Sizes, int? Steps, IReadOnlyList<string> Targets,
-        int? ImageNetSize = null, bool Resume = false)
+        int? ImageNetSize = null, bool Resume = false, bool SummarizeOnly = false)
     {
         public AdaptationBudget BudgetOf(int k) => Steps is { } steps ? Budget(k) with { Steps = steps } : Budget(k);
     }
@@ -97,10 +97,10 @@ public static class TransferBenchmark
         }
 
         var path = Path.Combine(s.OutputDirectory, "transfer.json");
-        var (rows, logme) = s.Resume ? Previous(path, s, imagenet.Card.Input.Height) : ([], []);
+        var (rows, logme) = s.Resume || s.SummarizeOnly ? Previous(path, s, imagenet.Card.Input.Height) : ([], []);
         if (rows.Count > 0) log.WriteLine($"[transfer] resuming: {rows.Count} runs and {logme.Count} LogME scores from {path}");
         var bases = new[] { (CompactName, compact), (ImageNetName, imagenet) };
-        for (var seed = 0; seed < s.Seeds; seed++)
+        for (var seed = 0; seed < (s.SummarizeOnly ? 0 : s.Seeds); seed++)
             foreach (var target in targets)
                 foreach (var k in s.K)
                 {
@@ -260,7 +260,8 @@ public static class TransferBenchmark
             ["summary"] = summary.DeepClone(),
             ["targets"] = new JsonObject(targets.Select(t => KeyValuePair.Create(t.Name, (JsonNode?)t.Description))),
             ["imagenet_input_size"] = imagenetSize,
-            ["seeds"] = s.Seeds,
+            ["seeds"] = rows.Select(r => r.Seed).Distinct().Count(),
+            ["seeds_planned"] = s.Seeds,
             ["budgets"] = new JsonObject(s.K.Select(k => KeyValuePair.Create(k.ToString(CultureInfo.InvariantCulture), (JsonNode?)s.BudgetOf(k).Steps))),
             ["threads"] = get_num_threads(),
             ["input_size_study"] = JsonSerializer.SerializeToNode(sizeRows, TransferResults.Json),

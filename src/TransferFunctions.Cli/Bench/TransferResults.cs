@@ -109,13 +109,18 @@ public static class TransferResults
                 foreach (var c in line)
                 {
                     if (c is null) { b.Append(" not run |"); continue; }
-                    var text = $"{100 * c.Mean:F1} ± {100 * c.Sd:F1} ({c.Seconds:F0} s)";
+                    var text = c.Seeds > 1 ? $"{100 * c.Mean:F1} ± {100 * c.Sd:F1} ({c.Seconds:F0} s)" : $"{100 * c.Mean:F1} (1 seed, {c.Seconds:F0} s)";
                     b.Append(c.Mean == top ? $" **{text}** |" : $" {text} |");
                 }
                 b.AppendLine();
             }
         b.AppendLine();
         foreach (var (name, description, _) in targets) b.AppendLine(inv, $"- {name}: {description}");
+        foreach (var group in rows.Where(r => r.LossChange is not null).GroupBy(r => (r.Base, r.Method)).OrderBy(g => g.Key.Method).ThenBy(g => g.Key.Base))
+        {
+            var changes = group.Select(r => r.LossChange!.Value).ToList();
+            b.AppendLine(inv, $"- {(group.Key.Method == "scratch" ? "scratch" : $"{group.Key.Base} {group.Key.Method}")}: training loss over the last fifth of the steps changed by {100 * changes.Average():F1}% on average ({100 * changes.Min():F1}% to {100 * changes.Max():F1}%, {changes.Count} runs).");
+        }
         var pick = summary["logme_pick"]!;
         b.AppendLine(inv, $"- LogME's first choice of base was the better fine-tune in {pick["right"]} of {pick["of"]} samples (target × k × seed).");
         return b.ToString();

@@ -20,10 +20,11 @@ public static class TransferBenchCommand
         var steps = new Option<int?>("--steps") { Description = "optimizer steps of every fine-tune and scratch run (default: the benchmark's per-k budgets)" };
         var targets = new Option<string[]>("--targets") { Description = $"targets (default: {string.Join(" ", TransferBenchmark.Targets)})", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "keep the runs of the results file that used the same budgets and input size, and run only the missing ones" };
+        var summarize = new Option<bool>("--summarize") { Description = "rewrite the summary, table and SVGs from the results file's runs (same budgets and input size) without running anything" };
         var quick = new Option<bool>("--quick") { Description = $"one seed of k = 10 at {TransferBenchmark.QuickSteps} steps into results/transfer/quick: every cell runs, nothing is measured" };
         var command = new Command("transfer", "Compact base vs ImageNet ResNet-18 vs scratch, probe and fine-tune, on Fashion-MNIST 5-9 and rendered letters A-J.")
         {
-            compact, imagenet, output, ks, seeds, sizes, imagenetSize, steps, targets, resume, quick, threads,
+            compact, imagenet, output, ks, seeds, sizes, imagenetSize, steps, targets, resume, summarize, quick, threads,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -35,7 +36,7 @@ public static class TransferBenchCommand
                 parse.GetValue(output) ?? (isQuick ? Path.Combine("results", "transfer", "quick") : Path.Combine("results", "transfer")),
                 k is { Length: > 0 } ? k : isQuick ? [10] : TransferBenchmark.DefaultK,
                 parse.GetValue(seeds) ?? (isQuick ? 1 : 3), parse.GetValue(sizes) ?? [], parse.GetValue(steps) ?? (isQuick ? TransferBenchmark.QuickSteps : null),
-                t is { Length: > 0 } ? t : TransferBenchmark.Targets, parse.GetValue(imagenetSize), parse.GetValue(resume));
+                t is { Length: > 0 } ? t : TransferBenchmark.Targets, parse.GetValue(imagenetSize), parse.GetValue(resume), parse.GetValue(summarize));
             if (!File.Exists(Path.Combine(settings.ImageNetBase, "model.json")))
             {
                 System.Console.Error.WriteLine($"error: no ImageNet base at {settings.ImageNetBase}; `./tf build` imports it (or `transfer models import --imagenet-resnet18 -o DIR`)");

@@ -46,12 +46,18 @@ public sealed class TransferResultsTests
     [Fact]
     public void The_table_shows_mean_and_sd_in_points_bolds_the_best_and_says_what_was_not_run()
     {
-        var rows = new List<Row> { FineTune(ImageNetName, 0, 0.95), FineTune(ImageNetName, 1, 0.97), FineTune(CompactName, 0, 0.90), FineTune(CompactName, 1, 0.92) };
+        var rows = new List<Row>
+        {
+            FineTune(ImageNetName, 0, 0.95) with { LossChange = -0.02 }, FineTune(ImageNetName, 1, 0.97) with { LossChange = -0.04 }, FineTune(CompactName, 0, 0.90), FineTune(CompactName, 1, 0.92),
+            FineTune(CompactName, 0, 0.5, k: 100),
+        };
         var summary = TransferResults.Summarize(["letters-a-j"], [10], rows, []);
 
-        var table = TransferResults.Table([("letters-a-j", "letters", 10)], [10], rows, summary, 64, new Dictionary<int, int> { [10] = 60 });
+        var table = TransferResults.Table([("letters-a-j", "letters", 10)], [10, 100], rows, summary, 64, new Dictionary<int, int> { [10] = 60, [100] = 120 });
 
         Assert.Contains("| letters-a-j | 10 | 2 | not run | 91.0 ± 1.4 (1 s) | not run | **96.0 ± 1.4 (1 s)** | not run |", table);
+        Assert.Contains("| letters-a-j | 100 | 1 | not run | **50.0 (1 seed, 1 s)** | not run | not run | not run |", table);
+        Assert.Contains("- imagenet-resnet18 fine-tune: training loss over the last fifth of the steps changed by -3.0% on average (-4.0% to -2.0%, 2 runs).", table);
         Assert.Contains("ImageNet base at 64 px", table);
         Assert.Contains("in 0 of 0 samples", table);
     }
