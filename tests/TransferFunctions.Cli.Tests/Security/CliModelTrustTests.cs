@@ -44,7 +44,7 @@ public sealed class CliModelTrustTests(BaseModelFixture fixture) : IDisposable
         Assert.DoesNotContain("   at ", stderr);
         // Trusted, the same package is accepted (its verified safetensors weights are what this command trains).
         Assert.True(trustedCode == 0, trustedError);
-        Assert.True(File.Exists(Path.Combine(output, ModelPackage.ManifestFile)));
+        Assert.True(File.Exists(Path.Combine(output, ModelPackage.CardFile)));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class CliModelTrustTests(BaseModelFixture fixture) : IDisposable
         Assert.Equal(2, evaluateCode);
         foreach (var error in new[] { adaptError, evaluateError })
         {
-            Assert.Contains("does not match the manifest's", error);
+            Assert.Contains("does not match the card's", error);
             Assert.Contains("the file is corrupt or was replaced", error);
             Assert.DoesNotContain("   at ", error);
         }

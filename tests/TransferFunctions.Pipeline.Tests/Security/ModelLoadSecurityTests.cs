@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TransferFunctions.Learning.Models;
 using TransferFunctions.Pipeline.Api;
 using TransferFunctions.Pipeline.Registry;
@@ -58,23 +57,23 @@ public sealed class ModelLoadSecurityTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Resolver().LoadAsync("dir:altered", CancellationToken.None));
 
-        Assert.Contains("does not match the manifest's 00d95181", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match the card's sha256:00d95181", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_base_folder_whose_card_states_no_digest_is_refused_as_unverifiable()
     {
         var folder = CopyBase("no-digest");
-        var manifestPath = Path.Combine(folder, ModelPackage.ManifestFile);
-        var manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(manifestPath), ModelPackage.JsonOptions)!;
-        File.WriteAllBytes(manifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest with { WeightsDigest = "" }, ModelPackage.JsonOptions));
+        var cardPath = Path.Combine(folder, ModelPackage.CardFile);
+        var card = ModelPackage.ReadCard(folder);
+        File.WriteAllBytes(cardPath, ModelCardJson.Serialize(card with { WeightsDigest = "" }));
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Resolver().LoadAsync("dir:no-digest", CancellationToken.None));
 
         Assert.Contains("base model 'dir:no-digest': its model.json states no weights_digest", error.Message, StringComparison.Ordinal);
         // The same package with its digest loads: the refusal is about the missing digest alone.
         using var intact = await Resolver().LoadAsync("dir:" + Path.GetFileName(CopyBase("intact")), CancellationToken.None);
-        Assert.Equal("compact-resnet", intact.Manifest.Architecture);
+        Assert.Equal("compact-resnet", intact.Card.Architecture);
     }
 
     [Theory]
@@ -97,17 +96,17 @@ public sealed class ModelLoadSecurityTests : IDisposable
         // Trusted, the reference is accepted (and this package, weights beside the code, loads verified).
         Resolver(trustModelCode: true).CheckReference("dir:with-code");
         using var trusted = await Resolver(trustModelCode: true).LoadAsync("dir:with-code", CancellationToken.None);
-        Assert.Equal("compact-resnet", trusted.Manifest.Architecture);
+        Assert.Equal("compact-resnet", trusted.Card.Architecture);
     }
 
     [Fact]
     public async Task A_registry_version_whose_weights_were_replaced_is_refused_as_base_and_as_champion()
     {
         using var package = ModelPackage.Load(ShippedBase);
-        var (weights, manifest) = package.Serialize();
-        await _registry.RegisterAsync(new ModelCard { Name = "shoes", Architecture = manifest.Architecture, Package = manifest }, weights, CancellationToken.None);
+        var (weights, card) = package.Serialize();
+        await _registry.RegisterAsync(card with { Name = "shoes", Version = 0 }, weights, CancellationToken.None);
         using (var loaded = await Resolver().LoadAsync("shoes:v1", CancellationToken.None))
-            Assert.Equal(manifest.WeightsDigest, loaded.Manifest.WeightsDigest);
+            Assert.Equal(card.WeightsDigest, loaded.Card.WeightsDigest);
         FlipOneByte(_objects.GetFullPath(ModelKeys.Weights("shoes", 1)));
 
         var asBase = await Assert.ThrowsAsync<ModelIntegrityException>(() => Resolver().LoadAsync("shoes:v1", CancellationToken.None));
@@ -127,10 +126,10 @@ public sealed class ModelLoadSecurityTests : IDisposable
 
         var altered = await Assert.ThrowsAsync<InvalidDataException>(() => StagedModels.LoadAsync(_objects, StagedModels.Prefix("run-1", "candidate"), CancellationToken.None));
 
-        Assert.Contains("does not match the manifest's", altered.Message, StringComparison.Ordinal);
-        var manifestKey = StagedModels.Prefix("run-1", "candidate") + ModelPackage.ManifestFile;
-        var manifest = JsonSerializer.Deserialize<ModelManifest>((await _objects.ReadAsync(manifestKey))!.Content.Span, ModelPackage.JsonOptions)!;
-        await _objects.WriteAsync(manifestKey, JsonSerializer.SerializeToUtf8Bytes(manifest with { WeightsDigest = "" }, ModelPackage.JsonOptions));
+        Assert.Contains("does not match the card's", altered.Message, StringComparison.Ordinal);
+        var cardKey = StagedModels.Prefix("run-1", "candidate") + ModelPackage.CardFile;
+        var staged = ModelCardJson.Parse((await _objects.ReadAsync(cardKey))!.Content.Span, cardKey);
+        await _objects.WriteAsync(cardKey, ModelCardJson.Serialize(staged with { WeightsDigest = "" }));
         var undigested = await Assert.ThrowsAsync<InvalidDataException>(() => StagedModels.LoadAsync(_objects, StagedModels.Prefix("run-1", "candidate"), CancellationToken.None));
         Assert.Contains("states no weights digest", undigested.Message, StringComparison.Ordinal);
     }
