@@ -103,10 +103,10 @@ public sealed class ModelLoadSecurityTests : IDisposable
     public async Task A_registry_version_whose_weights_were_replaced_is_refused_as_base_and_as_champion()
     {
         using var package = ModelPackage.Load(ShippedBase);
-        var (weights, manifest) = package.Serialize();
-        await _registry.RegisterAsync(manifest with { Name = "shoes" }, weights, CancellationToken.None);
+        var (weights, card) = package.Serialize();
+        await _registry.RegisterAsync(card with { Name = "shoes", Version = 0 }, weights, CancellationToken.None);
         using (var loaded = await Resolver().LoadAsync("shoes:v1", CancellationToken.None))
-            Assert.Equal(manifest.WeightsDigest, loaded.Card.WeightsDigest);
+            Assert.Equal(card.WeightsDigest, loaded.Card.WeightsDigest);
         FlipOneByte(_objects.GetFullPath(ModelKeys.Weights("shoes", 1)));
 
         var asBase = await Assert.ThrowsAsync<ModelIntegrityException>(() => Resolver().LoadAsync("shoes:v1", CancellationToken.None));
@@ -128,8 +128,8 @@ public sealed class ModelLoadSecurityTests : IDisposable
 
         Assert.Contains("does not match the card's", altered.Message, StringComparison.Ordinal);
         var cardKey = StagedModels.Prefix("run-1", "candidate") + ModelPackage.CardFile;
-        var card = ModelCardJson.Parse((await _objects.ReadAsync(cardKey))!.Content.Span, cardKey);
-        await _objects.WriteAsync(cardKey, ModelCardJson.Serialize(card with { WeightsDigest = "" }));
+        var staged = ModelCardJson.Parse((await _objects.ReadAsync(cardKey))!.Content.Span, cardKey);
+        await _objects.WriteAsync(cardKey, ModelCardJson.Serialize(staged with { WeightsDigest = "" }));
         var undigested = await Assert.ThrowsAsync<InvalidDataException>(() => StagedModels.LoadAsync(_objects, StagedModels.Prefix("run-1", "candidate"), CancellationToken.None));
         Assert.Contains("states no weights digest", undigested.Message, StringComparison.Ordinal);
     }
