@@ -47,7 +47,7 @@ public static partial class TorchRuntime
     /// glibc's threshold starts at 128 KB but rises to the size of every mapped block that is freed (up to 32 MB), so
     /// after the first steps the activation buffers (a few MB each) come from the heap, whose freed chunks stay
     /// resident. A fixed threshold keeps them mapped and returns each to the system when freed: peak RSS of the engine
-    /// bench's epoch went from 0.84–1.0 GB to 0.58–0.69 GB, with no measurable change in step time.
+    /// bench's epoch went from 0.84–1.0 GB to 0.58–0.70 GB (step times within a loaded machine's noise).
     /// </remarks>
     public const int DefaultMmapThresholdBytes = 1 << 20;
 
