@@ -166,9 +166,10 @@ public sealed class RunScheduler : IRunScheduler, IAsyncDisposable
                     await _executeRun(run.RunId, token).ConfigureAwait(false);
                     return;
                 }
-                catch (RunConflictException ex) when (conflictSince.Elapsed < _options.ConflictRetryLimit)
+                catch (Exception ex) when (ex is RunConflictException or TimeoutException && conflictSince.Elapsed < _options.ConflictRetryLimit)
                 {
-                    // Usually the lease of a process that crashed mid-run: it expires, then the run is ours.
+                    // Usually the lease of a process that crashed mid-run: it expires, then the run is ours. A store lock that
+                    // timed out (its holder stalled, not dead: a stopped or swapped-out process) is as passing, and retried too.
                     // The slot and the project stay held meanwhile so no later run of the project overtakes it.
                     _logger.LogInformation("Run {RunId} is held elsewhere ({Message}); trying again in {Delay}", run.RunId, ex.Message, _options.ConflictRetryDelay);
                     await Task.Delay(_options.ConflictRetryDelay, token).ConfigureAwait(false);
