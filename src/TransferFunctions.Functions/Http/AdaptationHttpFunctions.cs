@@ -50,29 +50,20 @@ public sealed class AdaptationHttpFunctions(DurableAdaptationServices services, 
     public Task<HttpResponseData> ApproveAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "adaptations/{id}/approve")] HttpRequestData request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        ApiProblems.HandleAsync(request, logger, async () =>
-        {
-            var body = await RequestBodies.ReadOptionalAsync<ApprovalBody>(request, cancellationToken);
-            return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), await services.ApiFor(client).ApproveAsync(id, body, cancellationToken), cancellationToken);
-        }, cancellationToken);
+        ApiProblems.HandleWithBodyAsync<ApprovalBody>(request, logger, async body =>
+            await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), await services.ApiFor(client).ApproveAsync(id, body, cancellationToken), cancellationToken), cancellationToken);
 
     [Function("Adaptations_Reject")]
     public Task<HttpResponseData> RejectAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "adaptations/{id}/reject")] HttpRequestData request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        ApiProblems.HandleAsync(request, logger, async () =>
-        {
-            var body = await RequestBodies.ReadOptionalAsync<RejectionBody>(request, cancellationToken);
-            return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), await services.ApiFor(client).RejectAsync(id, body, cancellationToken), cancellationToken);
-        }, cancellationToken);
+        ApiProblems.HandleWithBodyAsync<RejectionBody>(request, logger, async body =>
+            await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(id), await services.ApiFor(client).RejectAsync(id, body, cancellationToken), cancellationToken), cancellationToken);
 
     [Function("Adaptations_Cancel")]
     public Task<HttpResponseData> CancelAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "adaptations/{id}/cancel")] HttpRequestData request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        ApiProblems.HandleAsync(request, logger, async () =>
-        {
-            var body = await RequestBodies.ReadOptionalAsync<CancellationBody>(request, cancellationToken);
-            return await ApiResponses.OkAsync(request, await services.ApiFor(client).CancelAsync(id, body, cancellationToken), cancellationToken);
-        }, cancellationToken);
+        ApiProblems.HandleWithBodyAsync<CancellationBody>(request, logger, async body =>
+            await ApiResponses.OkAsync(request, await services.ApiFor(client).CancelAsync(id, body, cancellationToken), cancellationToken), cancellationToken);
 }

@@ -43,6 +43,14 @@ public static class ApiProblems
         }
     }
 
+    /// <summary>Reads the optional JSON body (empty: null) and handles it as <see cref="HandleAsync"/> does, so a bad body is a 400 too.</summary>
+    public static Task<HttpResponseData> HandleWithBodyAsync<TBody>(HttpRequestData request, ILogger logger, Func<TBody?, Task<HttpResponseData>> handler, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return HandleAsync(request, logger, async () => await handler(await RequestBodies.ReadOptionalAsync<TBody>(request, cancellationToken)), cancellationToken);
+    }
+
     /// <summary>The trace id when the invocation is traced (Application Insights shows it), else the invocation id.</summary>
     private static string CorrelationId(HttpRequestData request) =>
         Activity.Current?.TraceId.ToString() is { Length: > 0 } trace && trace != default(ActivityTraceId).ToString() ? trace : request.FunctionContext.InvocationId;

@@ -32,9 +32,6 @@ public sealed class ModelHttpFunctions(DurableAdaptationServices services, ILogg
     public Task<HttpResponseData> RollbackAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/rollback")] HttpRequestData request, string name,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        ApiProblems.HandleAsync(request, logger, async () =>
-        {
-            var body = await RequestBodies.ReadOptionalAsync<RollbackBody>(request, cancellationToken);
-            return await ApiResponses.OkAsync(request, await services.ApiFor(client).RollbackAsync(name, body, cancellationToken), cancellationToken);
-        }, cancellationToken);
+        ApiProblems.HandleWithBodyAsync<RollbackBody>(request, logger, async body =>
+            await ApiResponses.OkAsync(request, await services.ApiFor(client).RollbackAsync(name, body, cancellationToken), cancellationToken), cancellationToken);
 }
