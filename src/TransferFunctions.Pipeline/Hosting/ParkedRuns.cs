@@ -69,10 +69,11 @@ public sealed class ParkedRuns
                 try
                 {
                     var due = parked.WakeAt is { } wake && wake <= now;
-                    if (due || (checkInbox && await HasUnconsumedEventAsync(parked.Run.RunId, cancellationToken).ConfigureAwait(false)))
+                    var why = due ? "its deadline passed" : checkInbox ? await WakeReasonAsync(parked.Run.RunId, cancellationToken).ConfigureAwait(false) : null;
+                    if (why is not null)
                     {
                         Remove(parked.Run.RunId);
-                        _logger.LogInformation("Parked run {RunId} wakes: {Why}", parked.Run.RunId, due ? "its deadline passed" : "an event arrived");
+                        _logger.LogInformation("Parked run {RunId} wakes: {Why}", parked.Run.RunId, why);
                         _scheduler.Schedule(parked.Run);
                     }
                 }
@@ -91,6 +92,16 @@ public sealed class ParkedRuns
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Why a parked run must execute again, or null. A cancellation request counts: one written while the run's runner
+    /// still held the lease (in the instant before it parked) is otherwise read by no one until the run's deadline.
+    /// </summary>
+    private async Task<string?> WakeReasonAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (await _store.GetPropertiesAsync(RunKeys.Cancellation(runId), cancellationToken).ConfigureAwait(false) is not null) return "a cancellation was requested";
+        return await HasUnconsumedEventAsync(runId, cancellationToken).ConfigureAwait(false) ? "an event arrived" : null;
     }
 
     private async Task<bool> HasUnconsumedEventAsync(string runId, CancellationToken cancellationToken)

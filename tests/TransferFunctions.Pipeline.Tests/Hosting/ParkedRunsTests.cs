@@ -106,6 +106,22 @@ public sealed class ParkedRunsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cancellation_requested_while_the_runner_still_held_the_lease_wakes_the_parked_run_and_cancels_it()
+    {
+        await SubmitAsync("run-1", "fashion", 3_600_000);
+        await WaitForAsync("run-1", r => r.Status == RunStatus.WaitingForEvent && r.WakeAt is not null, "is parked");
+        await ServeTestWait.UntilAsync(() => _host.Parked.Count == 1, "the run is parked");
+
+        // What CancelAsync leaves when it finds the lease held (the runner had polled and was about to park): the request alone.
+        await _store.WriteJsonAsync(RunKeys.Cancellation("run-1"), new CancellationRequest("wrong labels", DateTimeOffset.UtcNow), WriteCondition.Always, Ct);
+        var done = await WaitForAsync("run-1", r => r.IsTerminal, "ends");
+
+        Assert.Equal(RunStatus.Canceled, done.Status);
+        Assert.Equal("wrong labels", done.CancellationReason);
+        Assert.Equal(0, _host.Parked.Count);
+    }
+
+    [Fact]
     public async Task A_parked_run_resumes_at_its_deadline_and_times_out()
     {
         await SubmitAsync("run-1", "fashion", 400);
