@@ -39,7 +39,7 @@ internal static class RunJournalStore
             }
 
             CheckEntries(instanceId, legacy.Key, legacy.Value.InstanceId, legacy.Value.Entries, sequences);
-            return new StoredJournal(legacy.Value, 0, legacy.ETag);
+            return new StoredJournal(legacy.Value, legacy.ETag);
         }
 
         if (segmentKeys.Count == 0)
@@ -81,7 +81,7 @@ internal static class RunJournalStore
             entries.AddRange(segment.Entries);
         }
 
-        return new StoredJournal(new RunJournal(instanceId, entries, version), segmentKeys.Count, null);
+        return new StoredJournal(new RunJournal(instanceId, entries, version), null);
     }
 
     /// <summary>Writes <paramref name="entries"/> as the segment at <paramref name="firstEntry"/>; throws <see cref="PreconditionFailedException"/> when someone wrote it first.</summary>
