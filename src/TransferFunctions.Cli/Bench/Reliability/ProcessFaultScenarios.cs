@@ -96,7 +96,7 @@ public static class ProcessFaultScenarios
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         Directory.CreateDirectory(Path.Combine(root, "store"));
         // The store in store/, each host's output beside it in serve-N/ (kept with TF_BENCH_KEEP=1).
-        var lab = new Lab(Path.Combine(root, "store"), root, log, cancellationToken);
+        var lab = new Lab(name, Path.Combine(root, "store"), root, log, cancellationToken);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -336,7 +336,7 @@ public static class ProcessFaultScenarios
     private static string Short(string text) => text.Length <= 220 ? text : text[..220] + "…";
 
     /// <summary>A scenario's store, its serve processes and its checks.</summary>
-    private sealed class Lab(string root, string logs, TextWriter log, CancellationToken ct) : IAsyncDisposable
+    private sealed class Lab(string name, string root, string logs, TextWriter log, CancellationToken ct) : IAsyncDisposable
     {
         private static readonly Lazy<Task<FashionMnistTargetBatches>> Batches = new(() => FashionMnistTargetBatches.LoadAsync(CancellationToken.None));
         private readonly string _logs = logs;
@@ -357,7 +357,8 @@ public static class ProcessFaultScenarios
 
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-        public void Log(string line) => log.WriteLine($"[bench reliability]   {_clock.Elapsed.TotalSeconds,6:F1}s {line}");
+        /// <summary>A progress line, named for the scenario (scenarios may run side by side) and timed from its start.</summary>
+        public void Log(string line) => log.WriteLine($"[bench reliability]   {name} {_clock.Elapsed.TotalSeconds,6:F1}s {line}");
 
         public AdaptationRequest Request(PromotionPolicy? policy = null, string project = Project, string batch = "b1") =>
             new(project, batch, "fine-tune", Policy: policy ?? Lenient, RequestedBy: "fault-bench", Steps: TrainingSteps);
