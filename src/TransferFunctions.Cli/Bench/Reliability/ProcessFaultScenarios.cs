@@ -60,7 +60,12 @@ public static class ProcessFaultScenarios
 
     private const int PerClass = 10;
 
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a scenario waits for a run to reach a state. Generous: with three scenarios and the load's runs side by side
+    /// on a loaded machine, every compute step pays a process start, and a run still progressing (kill at validate: at
+    /// evaluate after 5 min, load average 45) is slow, not lost.
+    /// </summary>
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(12);
 
     /// <summary>The gate must let a tiny run promote: what is tested here is that promotion happens exactly once, not model quality (the load scenario's policy).</summary>
     private static readonly PromotionPolicy Lenient = ReliabilityLoad.LoadPolicy;
