@@ -72,6 +72,7 @@ public static class ReliabilityLoad
             var expected = batches.Select(b => ArrivalKeys.RunId(b.Project, b.Batch)).ToArray();
             var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var burst = StatusBurstAsync(http, expected, options.StatusRequests, delivered.Task, log, stop.Token);
+            _ = burst.ContinueWith(_ => options.StatusMeasured?.Invoke(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
             var arrival = Stopwatch.StartNew();
             var spacing = options.Batches > 1 ? options.ArrivalWindow / (options.Batches - 1) : TimeSpan.Zero;
@@ -97,7 +98,8 @@ public static class ReliabilityLoad
             await server.StopAsync();
             var seconds = total.Elapsed.TotalSeconds;
 
-            return await SummarizeAsync(store, projects, expected, finished, status, Percentile(idle, 0.99), Math.Max(sampled, hwm), batches.Length, lastArrival, seconds, log, ct);
+            var serverPeak = Math.Max(sampled.Server, hwm);
+            return await SummarizeAsync(store, projects, expected, finished, status, Percentile(idle, 0.99), serverPeak, Math.Max(serverPeak, sampled.Total), batches.Length, lastArrival, seconds, log, ct);
         }
         finally
         {
@@ -203,14 +205,23 @@ public static class ReliabilityLoad
         return await JsonSerializer.DeserializeAsync<List<RunRecord>>(body, Pipeline.Api.ApiBodies.ResponseOptions, ct) ?? [];
     }
 
-    private static async Task<double> SampleMemoryAsync(ServeProcess server, CancellationToken ct)
+    /// <summary>
+    /// Samples the server's resident memory and, at the same instant, its step processes' (the compute steps run in
+    /// children by default): the peak of the server alone, and of the server and its step processes together.
+    /// </summary>
+    private static async Task<(double Server, double Total)> SampleMemoryAsync(ServeProcess server, CancellationToken ct)
     {
-        double peak = 0;
+        double peak = 0, total = 0;
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                if (server.ResidentMemoryMb() is { } mb) peak = Math.Max(peak, Math.Max(mb.Current, mb.Peak));
+                if (server.ResidentMemoryMb() is { } mb)
+                {
+                    peak = Math.Max(peak, Math.Max(mb.Current, mb.Peak));
+                    total = Math.Max(total, mb.Current + Reliability.StepChildProcesses.ChildrenOf(server.ProcessId).Sum(c => c.ResidentMb));
+                }
+
                 await Task.Delay(SamplePeriod, ct);
             }
         }
@@ -218,12 +229,12 @@ public static class ReliabilityLoad
         {
         }
 
-        return peak;
+        return (peak, total);
     }
 
     /// <summary>Reads the store the server left (run records, registry, champion aliases) and checks the guarantees.</summary>
     private static async Task<ReliabilityLoadResult> SummarizeAsync(IObjectStore store, IReadOnlyList<string> projects, IReadOnlyList<string> expected, HashSet<string> finished,
-        Burst burst, double idleP99, double peakRss, int delivered, double arrivalSeconds, double seconds, TextWriter log, CancellationToken ct)
+        Burst burst, double idleP99, double serverPeakRss, double peakRss, int delivered, double arrivalSeconds, double seconds, TextWriter log, CancellationToken ct)
     {
         var client = new OrchestrationClient(store);
         var registry = new ModelRegistry(store);
@@ -277,9 +288,14 @@ public static class ReliabilityLoad
         var lost = expected.Count(id => !finished.Contains(id) && !(runs.TryGetValue(id, out var r) && r.IsTerminal));
         var result = new ReliabilityLoadResult(delivered, Math.Round(arrivalSeconds, 1), expected.Count - lost, expected.Count(id => runs.TryGetValue(id, out var r) && r.Status == RunStatus.Completed),
             lost, versions, duplicates, violations.Count == 0, violations, burst.Sent, burst.Answered, burst.Training, burst.P50, burst.P99, burst.Max, burst.FirstP50, burst.FirstP99, idleP99,
-            Math.Round(peakRss, 1), Math.Round(seconds, 1), failures);
+            Math.Round(peakRss, 1), Math.Round(serverPeakRss, 1), Math.Round(seconds, 1), failures);
         log.WriteLine($"[load] runs finished {result.RunsFinished}/{expected.Count} (completed {result.RunsCompleted}), lost {lost}, versions {versions}, duplicates {duplicates}, " +
-            $"serialized {result.PromotionsSerialized}, peak RSS {result.PeakRssMb} MiB, {result.Seconds} s");
+            $"serialized {result.PromotionsSerialized}, peak RSS {result.PeakRssMb} MiB (server and its step processes; server alone {result.PeakServerRssMb} MiB), {result.Seconds} s");
+        // Where the time went: each step's total and mean over the runs (steps of concurrent runs overlap).
+        var timings = runs.Values.Where(r => expected.Contains(r.InstanceId)).SelectMany(r => r.Steps).Where(st => st.CompletedAt is not null)
+            .GroupBy(st => st.Name).Select(g => (Step: g.Key, Count: g.Count(), Total: g.Sum(st => (st.CompletedAt!.Value - st.StartedAt).TotalSeconds)))
+            .OrderByDescending(t => t.Total);
+        log.WriteLine("[load] step time over the runs: " + string.Join(", ", timings.Select(t => $"{t.Step} {t.Total:F0} s ({t.Count}×, mean {t.Total / t.Count:F1} s)")));
         foreach (var line in violations.Concat(failures)) log.WriteLine("[load]   " + line);
         return result;
     }

@@ -41,6 +41,12 @@ public sealed record ReliabilityLoadOptions
     /// <summary>More environment variables for the server (configuration as <c>TF_Section__Key</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Called once the status bursts sent while runs train are measured (the runs go on): <c>bench reliability</c> starts
+    /// its fault scenarios then, so they share the machine with the load's remaining runs but not with its measurement.
+    /// </summary>
+    public Action? StatusMeasured { get; init; }
+
     /// <summary>Progress lines (stderr for the bench).</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
 

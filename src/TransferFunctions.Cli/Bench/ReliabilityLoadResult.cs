@@ -19,7 +19,8 @@ namespace TransferFunctions.Cli.Bench;
 /// <param name="StatusNewConnectionP50Ms">Median latency of the first burst, each request on a new connection, milliseconds.</param>
 /// <param name="StatusNewConnectionP99Ms">99th percentile latency of the first burst, milliseconds.</param>
 /// <param name="StatusIdleP99Ms">99th percentile latency of the same burst after every run finished (nothing training), milliseconds.</param>
-/// <param name="PeakRssMb">Peak resident memory of the server process (VmHWM, or the highest sample), MiB.</param>
+/// <param name="PeakRssMb">Peak resident memory of the server and its step processes together (sampled), MiB.</param>
+/// <param name="PeakServerRssMb">Peak resident memory of the server process alone (VmHWM, or the highest sample), MiB.</param>
 /// <param name="Seconds">The whole scenario, from the server's start to its stop.</param>
 /// <param name="Failures">Runs that did not complete: run id and why.</param>
 public sealed record ReliabilityLoadResult(
@@ -42,5 +43,6 @@ public sealed record ReliabilityLoadResult(
     double StatusNewConnectionP99Ms,
     double StatusIdleP99Ms,
     double PeakRssMb,
+    double PeakServerRssMb,
     double Seconds,
     IReadOnlyList<string> Failures);

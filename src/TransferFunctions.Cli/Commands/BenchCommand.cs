@@ -85,14 +85,15 @@ public static class BenchCommand
         var noBadInputs = new Option<bool>("--no-bad-inputs") { Description = "skip the bad-input catalog" };
         var repository = new Option<string?>("--repository") { Description = "repository root holding the bad-input catalog's tests (default: found above the working folder)" };
         var noLoad = new Option<bool>("--no-load") { Description = "skip the load scenario (bench reliability-load runs it alone)" };
+        var parallel = new Option<int>("--parallel") { Description = "fault scenarios run side by side", DefaultValueFactory = _ => ReliabilityBenchmark.DefaultParallel };
         var reliability = new Command("reliability", "Process faults (kill -9 at every step, step crashes, disk full, corrupt records, races, expired leases), the bad-input catalog and the load scenario.")
         {
-            scenarios, noBadInputs, repository, noLoad,
+            scenarios, noBadInputs, repository, noLoad, parallel,
         };
         reliability.SetAction(async (parse, ct) =>
         {
             var names = parse.GetValue(scenarios);
-            var result = await ReliabilityBenchmark.RunAsync(new ReliabilityBenchmark.Settings(names is { Length: > 0 } ? names : null, !parse.GetValue(noBadInputs), parse.GetValue(repository), !parse.GetValue(noLoad)),
+            var result = await ReliabilityBenchmark.RunAsync(new ReliabilityBenchmark.Settings(names is { Length: > 0 } ? names : null, !parse.GetValue(noBadInputs), parse.GetValue(repository), !parse.GetValue(noLoad), parse.GetValue(parallel)),
                 System.Console.Error, ct);
             JsonOutput.WriteLastLine(result);
             return 0;

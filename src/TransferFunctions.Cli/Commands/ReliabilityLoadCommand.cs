@@ -59,6 +59,7 @@ public static class ReliabilityLoadCommand
         ["status_new_connection_p99_ms"] = r.StatusNewConnectionP99Ms,
         ["status_idle_p99_ms"] = r.StatusIdleP99Ms,
         ["peak_rss_mb"] = r.PeakRssMb,
+        ["peak_server_rss_mb"] = r.PeakServerRssMb,
         ["seconds"] = r.Seconds,
     };
 }

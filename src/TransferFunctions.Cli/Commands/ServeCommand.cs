@@ -70,6 +70,7 @@ public static class ServeCommand
             return UsageExitCode;
         }
 
+        var steps = StepExecutionServices.Describe(builder.Configuration, ServeHost.DefaultStepIsolation);
         await using var app = ServeHost.Build(builder, key);
         var swept = app.Services.GetRequiredService<IObjectStore>() is FileSystemObjectStore files ? files.SweepOrphanedTemporaryFiles() : 0;
         try
@@ -95,6 +96,7 @@ public static class ServeCommand
         await output.WriteLineAsync($"transfer serve: listening on {string.Join(", ", ServeHost.BoundAddresses(app))}");
         await output.WriteLineAsync($"  store:    {storeRoot} (drop batches into datasets/{{project}}/{{batch}}/, then write _READY)");
         await output.WriteLineAsync($"  runs:     at most {scheduler.MaxConcurrentRuns} at once, one per project at a time; runs awaiting approval are parked and hold no slot");
+        await output.WriteLineAsync($"  steps:    {steps}");
         if (swept > 0)
         {
             await output.WriteLineAsync($"  swept:    {swept} temporary file(s) left by writers that died mid-write");

@@ -21,6 +21,7 @@ public static class StepCommand
         var command = new Command("step", "Run one pipeline step (used by isolated step runners).") { name, input, output, store, device };
         command.SetAction(async (parse, ct) =>
         {
+            StepHostWatch.StartIfAsked(System.Console.Error);
             // Checked first: a CUDA request on a machine without CUDA fails here, before the step reads anything.
             TransferFunctions.Learning.Engine.EngineDevice.Resolve(parse.GetValue(device));
             await using var pipeline = await LocalPipeline.StartAsync(parse.GetValue(store), ct,

@@ -62,7 +62,8 @@ public sealed class LocalPipeline : IAsyncDisposable
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddStepExecution(builder.Configuration, isolation == StepIsolation.ChildProcess ? StepIsolation.ChildProcess : null);
+        // In-process unless the command or Steps:Isolation asks otherwise: a command running one run inline has no API to keep responsive.
+        builder.Services.AddStepExecution(builder.Configuration, isolation == StepIsolation.InProcess ? null : isolation);
         builder.Services.AddTransferFunctionsCore(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();

@@ -37,6 +37,13 @@ public static class ServeHost
     public const int MinWorkerThreads = 32;
 
     /// <summary>
+    /// Where serve runs steps unless <c>Steps:Isolation</c> says otherwise: the compute steps in child processes at a lower
+    /// priority (<c>Steps:Nice</c>). Training takes every core for as long as it runs; in this process it starved Kestrel's
+    /// threads (status p99 of 150-700 ms while runs trained).
+    /// </summary>
+    public const StepIsolation DefaultStepIsolation = StepIsolation.ComputeChildProcess;
+
+    /// <summary>
     /// The host's builder: configuration (defaults, appsettings.json, TF_ environment, the command's options), logging,
     /// Kestrel, and the shared composition root with local run execution and telemetry. Tests add to its services.
     /// </summary>
@@ -66,7 +73,7 @@ public static class ServeHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         // transfer serve prints its own start banner (addresses, store, key file).
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Services.AddStepExecution(builder.Configuration, faultSeam: true);
+        builder.Services.AddStepExecution(builder.Configuration, faultSeam: true, defaultIsolation: DefaultStepIsolation);
         builder.Services.AddTransferFunctionsCore(builder.Configuration).AddLocalRunExecution();
         builder.Services.AddTransferFunctionsTelemetry(builder.Configuration);
         return builder;

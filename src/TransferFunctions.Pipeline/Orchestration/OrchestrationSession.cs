@@ -47,6 +47,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
     private RunRecord _record;
     private string _recordETag;
     private DateTimeOffset _nextPoll = DateTimeOffset.MinValue;
+    private readonly Func<CancellationToken, Task>? _confirmOwnership;
 
     public OrchestrationSession(
         StoredValue<RunRecord> record,
@@ -57,9 +58,11 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         TimeProvider time,
         LocalRunnerOptions options,
         ILogger logger,
-        CancellationToken hostStopping)
+        CancellationToken hostStopping,
+        Func<CancellationToken, Task>? confirmOwnership = null)
     {
         _logger = logger;
+        _confirmOwnership = confirmOwnership;
         _instanceId = record.Value.InstanceId;
         _record = record.Value;
         _recordETag = record.ETag;
@@ -233,6 +236,9 @@ internal sealed class OrchestrationSession : IOrchestrationContext
                 // another runner: it must not start a step (a promotion) it no longer owns. An unexpired lease cannot have
                 // been taken over, so this renews at most once per half lease.
                 await RenewLeaseIfDueAsync(_time.GetUtcNow(), hostStopping).ConfigureAwait(false);
+                // The same for what the caller holds besides the run (the project's lease): after a stall or a clock jump its
+                // background renewal may not have run yet, and another run of the project may hold it now.
+                if (_confirmOwnership is not null) await _confirmOwnership(hostStopping).ConfigureAwait(false);
             }
 
             StartSteps();

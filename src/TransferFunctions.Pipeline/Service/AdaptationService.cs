@@ -153,7 +153,7 @@ public sealed class AdaptationService : IAdaptationService
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, project.LostToken);
             try
             {
-                var final = await _runner.RunAsync(_orchestrator, runId, stop.Token);
+                var final = await _runner.RunAsync(_orchestrator, runId, stop.Token, project.ConfirmAsync);
                 var outcome = final.Status == RunStatus.WaitingForEvent ? "parked" : final.Status.ToString().ToLowerInvariant();
                 activity?.SetTag(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome);
                 PipelineTelemetry.Runs.Add(1, new KeyValuePair<string, object?>(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome));

@@ -13,4 +13,11 @@ public static class StepNames
     public const string Report = "report";
 
     public static IReadOnlyList<string> All { get; } = new[] { Validate, ExtractFeatures, Adapt, TrainScratch, ProbeBaseline, Evaluate, Promote, Report };
+
+    /// <summary>
+    /// The steps that compute with the engine (each takes every core for seconds or minutes): one at a time per process
+    /// (<see cref="PipelineSteps"/>), and the ones <c>transfer serve</c> moves into child processes at a lower priority.
+    /// The others (validate, promote, report) only move data.
+    /// </summary>
+    public static IReadOnlyList<string> Compute { get; } = new[] { ExtractFeatures, Adapt, TrainScratch, ProbeBaseline, Evaluate };
 }

@@ -11,6 +11,7 @@ public sealed class HeldLease : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lostSignal = new();
     private readonly Task _renewal;
+    private readonly TimeSpan _duration;
     private ObjectLease _lease;
     private volatile bool _lost;
 
@@ -18,6 +19,7 @@ public sealed class HeldLease : IAsyncDisposable
     {
         _store = store;
         _lease = lease;
+        _duration = duration;
         _renewal = RenewAsync(duration);
     }
 
@@ -52,6 +54,30 @@ public sealed class HeldLease : IAsyncDisposable
             }
             await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Renews the lease now, or throws <see cref="OperationCanceledException"/> on <see cref="LostToken"/> (cancelling it)
+    /// when another owner holds it. Work that must not go on without the lease calls it first instead of trusting the
+    /// background renewal: after a stall or a clock jump that renewal may not have run yet, while another owner already
+    /// took the expired lease.
+    /// </summary>
+    public async Task ConfirmAsync(CancellationToken cancellationToken)
+    {
+        if (!_lost)
+        {
+            var renewed = await _store.RenewLeaseAsync(Lease, _duration, cancellationToken).ConfigureAwait(false);
+            if (renewed is not null)
+            {
+                Volatile.Write(ref _lease, renewed);
+                return;
+            }
+
+            _lost = true;
+            await _lostSignal.CancelAsync().ConfigureAwait(false);
+        }
+
+        throw new OperationCanceledException($"The lease of {Lease.Key} expired and another owner holds it now.", LostToken);
     }
 
     private async Task RenewAsync(TimeSpan duration)

@@ -18,6 +18,10 @@ public sealed class ReliabilityLoadTests
             ArrivalWindow = TimeSpan.FromSeconds(10),
             StatusRequests = 50,
             Deadline = TimeSpan.FromMinutes(10),
+            // Steps in the server's process, to keep ./tf test short: a step process costs its start (seconds on a loaded
+            // machine) for every compute step. The bench runs serve's default (compute steps in child processes), and
+            // ServeStepIsolationTests and ProcessFaultTests run it in tests.
+            Environment = new Dictionary<string, string> { ["TF_Steps__Isolation"] = "in-process" },
         }, CancellationToken.None);
 
         Assert.Equal(6, result.BatchesDelivered);

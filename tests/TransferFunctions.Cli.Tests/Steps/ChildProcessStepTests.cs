@@ -45,6 +45,30 @@ public sealed class ChildProcessStepTests : IDisposable
         Assert.Equal(written, File.GetLastWriteTimeUtc(outputFile));
     }
 
+    /// <summary>
+    /// A step process started for a host that is no longer its parent (the host was killed and the step handed to another
+    /// process) ends itself at once, killed like its host, instead of computing for a run the restarted host runs again.
+    /// Without the watch this step would fail on its missing input document with exit code 1.
+    /// </summary>
+    [Fact]
+    public async Task A_step_process_whose_host_is_gone_ends_itself()
+    {
+        var command = LocalPipeline.SelfCommand();
+        var info = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var part in command.Skip(1).Concat(["step", StepNames.Validate, "--input", "runs/r/steps/0-validate.input.json", "--output", "runs/r/steps/0-validate.output.json", "--store", _root]))
+            info.ArgumentList.Add(part);
+        // The host it names is not its parent (this test process is): what a step sees once its host died.
+        info.Environment[ChildProcessStepExecutor.HostProcessVariable] = "1";
+        using var step = System.Diagnostics.Process.Start(info)!;
+        var error = step.StandardError.ReadToEndAsync();
+        await step.StandardOutput.ReadToEndAsync();
+        await step.WaitForExitAsync();
+
+        Assert.Contains("the host that started this step (pid 1) is gone", await error);
+        Assert.Equal(128 + 9, step.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(_root, "runs")), "the step did nothing");
+    }
+
     [Fact]
     public async Task A_failing_step_in_a_child_process_reports_the_step_and_its_error()
     {

@@ -81,6 +81,9 @@ public sealed class ServeTestHost : IAsyncDisposable
             ["Trigger:SettleDelay"] = "00:00:00.050",
             ["Trigger:WatchFileSystem"] = watch ? "true" : "false",
             ["Runner:PollInterval"] = "00:00:00.050",
+            // In this process, as the API tests need (their runs are small): serve's own default, compute steps in niced child
+            // processes, is what the tests that start serve as a process (Reliability/, Serve/ServeStepIsolationTests) run.
+            ["Steps:Isolation"] = "in-process",
         };
         var options = new ServeOptions("http://127.0.0.1:0", null, settings);
         var builder = ServeHost.CreateBuilder(options, Environment.GetEnvironmentVariable("TF_TEST_LOG") == "1" ? LogLevel.Information : LogLevel.Warning);

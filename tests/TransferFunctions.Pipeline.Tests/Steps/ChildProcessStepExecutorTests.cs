@@ -100,5 +100,37 @@ public sealed class ChildProcessStepExecutorTests : IDisposable
         Assert.Equal(0, AttemptCount);
     }
 
+    [Fact]
+    public async Task A_step_process_starts_at_the_configured_lower_priority()
+    {
+        // The step process writes its own nice value (field 19 of /proc/self/stat, read by the shell of the step) as its output.
+        var executor = new ChildProcessStepExecutor(_store, _folder.Path, Shell("printf '{\"nice\":%s}' $(cut -d' ' -f19 /proc/$$/stat) > \"$8/$6\""), FastRetries with { Nice = 7 });
+
+        var output = await executor.ExecuteAsync(Invocation(), CancellationToken.None);
+
+        // Seven below this process (tests may themselves run niced), as far as 19, the lowest, allows.
+        Assert.Equal(Math.Min(19, NiceOf("self") + 7), output.GetProperty("nice").GetInt32());
+    }
+
+    [Fact]
+    public async Task Compute_steps_run_one_process_at_a_time()
+    {
+        // Each step process appends "start" and, after a pause, "end" to one log: two at once would interleave.
+        var log = Path.Combine(_folder.Path, "log");
+        var executor = new ChildProcessStepExecutor(_store, _folder.Path, Shell($"echo start >> '{log}'; sleep 0.5; echo end >> '{log}'; {WriteOutput}"), FastRetries);
+        var steps = new[] { StepNames.Adapt, StepNames.TrainScratch, StepNames.ProbeBaseline }
+            .Select((step, i) => executor.ExecuteAsync(new StepInvocation("run-1", step, i + 1, StoreJson.ToElement(new { data = i })), CancellationToken.None));
+
+        await Task.WhenAll(steps);
+
+        Assert.Equal(["start", "end", "start", "end", "start", "end"], File.ReadAllLines(log));
+    }
+
+    private static int NiceOf(string pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19 - 3], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

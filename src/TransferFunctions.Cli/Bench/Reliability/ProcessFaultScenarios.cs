@@ -60,7 +60,12 @@ public static class ProcessFaultScenarios
 
     private const int PerClass = 10;
 
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a scenario waits for a run to reach a state. Generous: with three scenarios and the load's runs side by side
+    /// on a loaded machine, every compute step pays a process start, and a run still progressing (kill at validate: at
+    /// evaluate after 5 min, load average 45) is slow, not lost.
+    /// </summary>
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(12);
 
     /// <summary>The gate must let a tiny run promote: what is tested here is that promotion happens exactly once, not model quality (the load scenario's policy).</summary>
     private static readonly PromotionPolicy Lenient = ReliabilityLoad.LoadPolicy;
@@ -96,7 +101,7 @@ public static class ProcessFaultScenarios
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         Directory.CreateDirectory(Path.Combine(root, "store"));
         // The store in store/, each host's output beside it in serve-N/ (kept with TF_BENCH_KEEP=1).
-        var lab = new Lab(Path.Combine(root, "store"), root, log, cancellationToken);
+        var lab = new Lab(name, Path.Combine(root, "store"), root, log, cancellationToken);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -336,7 +341,7 @@ public static class ProcessFaultScenarios
     private static string Short(string text) => text.Length <= 220 ? text : text[..220] + "…";
 
     /// <summary>A scenario's store, its serve processes and its checks.</summary>
-    private sealed class Lab(string root, string logs, TextWriter log, CancellationToken ct) : IAsyncDisposable
+    private sealed class Lab(string name, string root, string logs, TextWriter log, CancellationToken ct) : IAsyncDisposable
     {
         private static readonly Lazy<Task<FashionMnistTargetBatches>> Batches = new(() => FashionMnistTargetBatches.LoadAsync(CancellationToken.None));
         private readonly string _logs = logs;
@@ -357,7 +362,8 @@ public static class ProcessFaultScenarios
 
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-        public void Log(string line) => log.WriteLine($"[bench reliability]   {_clock.Elapsed.TotalSeconds,6:F1}s {line}");
+        /// <summary>A progress line, named for the scenario (scenarios may run side by side) and timed from its start.</summary>
+        public void Log(string line) => log.WriteLine($"[bench reliability]   {name} {_clock.Elapsed.TotalSeconds,6:F1}s {line}");
 
         public AdaptationRequest Request(PromotionPolicy? policy = null, string project = Project, string batch = "b1") =>
             new(project, batch, "fine-tune", Policy: policy ?? Lenient, RequestedBy: "fault-bench", Steps: TrainingSteps);
