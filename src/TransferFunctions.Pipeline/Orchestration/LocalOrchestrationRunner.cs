@@ -39,7 +39,16 @@ public sealed class LocalOrchestrationRunner
     /// <exception cref="RunNotFoundException">No such run.</exception>
     /// <exception cref="RunConflictException">Another runner holds the run.</exception>
     /// <exception cref="NonDeterministicOrchestrationException">The orchestrator diverged from its journal (the run is marked Failed).</exception>
-    public async Task<RunRecord> RunAsync<TInput, TOutput>(IOrchestrator<TInput, TOutput> orchestrator, string instanceId, CancellationToken cancellationToken = default)
+    public Task<RunRecord> RunAsync<TInput, TOutput>(IOrchestrator<TInput, TOutput> orchestrator, string instanceId, CancellationToken cancellationToken = default) =>
+        RunAsync(orchestrator, instanceId, confirmHeld: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{TInput, TOutput}(IOrchestrator{TInput, TOutput}, string, CancellationToken)"/>, and before
+    /// starting steps (after proving the run's own lease) awaits <paramref name="confirmHeld"/>, which throws when
+    /// something else the caller holds for the run (the project's lease) is lost, so no step starts without it.
+    /// </summary>
+    public async Task<RunRecord> RunAsync<TInput, TOutput>(IOrchestrator<TInput, TOutput> orchestrator, string instanceId, Func<CancellationToken, Task>? confirmHeld,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(orchestrator);
         var recordKey = RunKeys.Record(instanceId);
@@ -74,7 +83,7 @@ public sealed class LocalOrchestrationRunner
 
             var journal = await _store.ReadJsonAsync<RunJournal>(RunKeys.Journal(instanceId), cancellationToken).ConfigureAwait(false);
             var input = StoreJson.FromElement<TInput>(record.Value.Input ?? default, $"The input of run '{instanceId}'")!;
-            var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, _logger, cancellationToken);
+            var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, _logger, cancellationToken, confirmHeld);
             try
             {
                 var final = await session.RunAsync(

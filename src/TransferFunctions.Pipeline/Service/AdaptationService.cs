@@ -153,7 +153,9 @@ public sealed class AdaptationService : IAdaptationService
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, project.LostToken);
             try
             {
-                var final = await _runner.RunAsync(_orchestrator, runId, stop.Token);
+                // Before any step starts, the project's lease is proven with the store, not only renewed in the background:
+                // one broken meanwhile (an operator, another host) must stop the run before it promotes.
+                var final = await _runner.RunAsync(_orchestrator, runId, project.ConfirmAsync, stop.Token);
                 var outcome = final.Status == RunStatus.WaitingForEvent ? "parked" : final.Status.ToString().ToLowerInvariant();
                 activity?.SetTag(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome);
                 PipelineTelemetry.Runs.Add(1, new KeyValuePair<string, object?>(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome));

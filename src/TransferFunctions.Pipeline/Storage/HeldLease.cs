@@ -10,7 +10,9 @@ public sealed class HeldLease : IAsyncDisposable
     private readonly IObjectStore _store;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lostSignal = new();
+    private readonly SemaphoreSlim _renewing = new(1, 1);
     private readonly Task _renewal;
+    private readonly TimeSpan _duration;
     private ObjectLease _lease;
     private volatile bool _lost;
 
@@ -18,6 +20,7 @@ public sealed class HeldLease : IAsyncDisposable
     {
         _store = store;
         _lease = lease;
+        _duration = duration;
         _renewal = RenewAsync(duration);
     }
 
@@ -54,6 +57,43 @@ public sealed class HeldLease : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Proves the lease with the store now (a renewal), for work that must not start without it: a lease can be lost
+    /// between background renewals (broken by an operator or another host). Throws <see cref="OperationCanceledException"/>
+    /// on <see cref="LostToken"/> when it is lost, and the store's <see cref="IOException"/> when the store does not answer.
+    /// </summary>
+    public async Task ConfirmAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_lost && !await TryRenewAsync(_duration, cancellationToken).ConfigureAwait(false))
+        {
+            await MarkLostAsync().ConfigureAwait(false);
+        }
+
+        if (_lost) throw new OperationCanceledException($"The lease on {Lease.Key} was lost.", LostToken);
+    }
+
+    private async Task<bool> TryRenewAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var renewed = await _store.RenewLeaseAsync(Lease, duration, cancellationToken).ConfigureAwait(false);
+            if (renewed is null) return false;
+            Volatile.Write(ref _lease, renewed);
+            return true;
+        }
+        finally
+        {
+            _renewing.Release();
+        }
+    }
+
+    private async Task MarkLostAsync()
+    {
+        _lost = true;
+        await _lostSignal.CancelAsync().ConfigureAwait(false);
+    }
+
     private async Task RenewAsync(TimeSpan duration)
     {
         var token = _stop.Token;
@@ -62,16 +102,14 @@ public sealed class HeldLease : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(duration / 3, token).ConfigureAwait(false);
+                if (_lost) return;
                 try
                 {
-                    var renewed = await _store.RenewLeaseAsync(Lease, duration, token).ConfigureAwait(false);
-                    if (renewed is null)
+                    if (!await TryRenewAsync(duration, token).ConfigureAwait(false))
                     {
-                        _lost = true;
-                        await _lostSignal.CancelAsync().ConfigureAwait(false);
+                        await MarkLostAsync().ConfigureAwait(false);
                         return;
                     }
-                    Volatile.Write(ref _lease, renewed);
                 }
                 catch (IOException)
                 {
@@ -92,5 +130,6 @@ public sealed class HeldLease : IAsyncDisposable
         if (!_lost) await _store.ReleaseLeaseAsync(Lease, CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
         _lostSignal.Dispose();
+        _renewing.Dispose();
     }
 }
