@@ -228,8 +228,20 @@ public sealed class AdaptationService : IAdaptationService
         if (timeout is { } t) limit.CancelAfter(t);
         while (true)
         {
-            var run = await _runs.GetStatusAsync(runId, limit.Token) ?? throw new RunNotFoundException(runId);
-            if (run.IsTerminal) return run;
+            RunRecord? run;
+            try
+            {
+                run = await _runs.GetStatusAsync(runId, limit.Token) ?? throw new RunNotFoundException(runId);
+            }
+            catch (IOException ex)
+            {
+                // The store did not answer (after its client's retries): the run may well ride the outage out, so the
+                // waiter does too, until its timeout.
+                _logger.LogInformation("Waiting for run {RunId}: the store did not answer ({Message}); asking again", runId, ex.Message);
+                run = null;
+            }
+
+            if (run is { IsTerminal: true }) return run;
             await Task.Delay(TimeSpan.FromMilliseconds(200), limit.Token);
         }
     }

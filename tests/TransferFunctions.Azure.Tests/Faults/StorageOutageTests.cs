@@ -16,7 +16,7 @@ namespace TransferFunctions.Azure.Tests.Faults;
 /// again, or the step whose call failed fails the run with the store's error as the reason.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed partial class StorageOutageTests : IAsyncLifetime
+public sealed partial class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan ShortOutage = TimeSpan.FromSeconds(5);
 
@@ -128,11 +128,13 @@ public sealed partial class StorageOutageTests : IAsyncLifetime
 
             await pipeline.SubmitAsync("after-long-outage");
             version = await pipeline.ExpectPromotedOnceAsync(await pipeline.CompletionAsync("after-long-outage"));
+            output.WriteLine($"the promote step's call gave up first: the run failed with \"{reason}\"; the next run published v{version}");
         }
         else
         {
             version = await pipeline.ExpectPromotedOnceAsync(first);
             Assert.Equal(2, pipeline.Probe.Started(StepNames.Promote));
+            output.WriteLine($"the runner's own call gave up first: the run resumed from its journal and published v{version}");
         }
 
         // The abandoned publication left its claim and weights, never its card: it is not a version.
