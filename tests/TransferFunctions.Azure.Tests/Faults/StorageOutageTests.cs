@@ -3,6 +3,7 @@ using TransferFunctions.Azure.Tests.TestSupport;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Steps;
 using TransferFunctions.Pipeline.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace TransferFunctions.Azure.Tests.Faults;
 
