@@ -100,6 +100,15 @@ def profile(batch, repeats):
     return result
 
 
+def peak_rss_mb():
+    """Peak resident set (VmHWM), read as ours is: ru_maxrss would carry the launching process's peak across exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, required=True)
@@ -145,7 +154,8 @@ def main():
         feats = torch.cat([model.features(x_test[i : i + args.batch]) for i in range(0, args.extract_count, args.batch)])
         extract_s = time.perf_counter() - start
     print(json.dumps({"train_s": train_s, "extract_s": extract_s, "train_loss": loss_sum / args.train_count,
-                      "features": list(feats.shape), "threads": torch.get_num_threads(), "torch": torch.__version__}))
+                      "features": list(feats.shape), "threads": torch.get_num_threads(), "torch": torch.__version__,
+                      "peak_rss_mb": peak_rss_mb()}))
 
 
 if __name__ == "__main__":

@@ -52,6 +52,10 @@ public static class EngineBenchmark
         {
             log.WriteLine($"[bench engine] repeat {r + 1}/{s.Repeat}: our engine ({TorchRuntime.PackageDescription}, {s.Threads} threads)...");
             ours.Add(await RunOursAsync(s, ct));
+            // What one repeat left to finalizers and glibc's free lists is not the next repeat's memory.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            TorchRuntime.TrimNativeHeap();
             log.WriteLine($"[bench engine]   train {ours[^1].TrainSeconds:F2}s, extract {ours[^1].ExtractSeconds:F2}s, loss {ours[^1].TrainLoss:F4}");
             log.WriteLine($"[bench engine] repeat {r + 1}/{s.Repeat}: PyTorch {PythonPeer.Interpreter}...");
             var peer = await PythonPeer.RunAsync("engine_pytorch.py", new[]
@@ -60,7 +64,8 @@ public static class EngineBenchmark
                 "--batch", s.BatchSize.ToString(), "--warmup", s.Warmup.ToString(),
             }, ct);
             peerTorch = peer.GetProperty("torch").GetString() ?? "";
-            theirs.Add(new SideResult(peer.GetProperty("train_s").GetDouble(), peer.GetProperty("extract_s").GetDouble(), peer.GetProperty("train_loss").GetDouble()));
+            theirs.Add(new SideResult(peer.GetProperty("train_s").GetDouble(), peer.GetProperty("extract_s").GetDouble(), peer.GetProperty("train_loss").GetDouble(),
+                peer.TryGetProperty("peak_rss_mb", out var peerPeak) ? peerPeak.GetDouble() : double.NaN));
             log.WriteLine($"[bench engine]   train {theirs[^1].TrainSeconds:F2}s, extract {theirs[^1].ExtractSeconds:F2}s, loss {theirs[^1].TrainLoss:F4} (torch {peerTorch})");
         }
         // Best of the repeats on each side: noise on a shared machine only ever adds time.
@@ -79,6 +84,7 @@ public static class EngineBenchmark
             ["peak_rss_mb"] = Math.Round(Math.Max(PeakResidentMegabytes(), ours.Max(x => x.PeakTrainMegabytes)), 1),
             ["peak_rss_train_mb"] = Math.Round(ours.Max(x => x.PeakTrainMegabytes), 1),
             ["peak_rss_extract_mb"] = Math.Round(ours.Max(x => x.PeakExtractMegabytes), 1),
+            ["peak_rss_mb_pytorch"] = Math.Round(theirs.Max(x => x.PeakTrainMegabytes), 1),
             ["train_loss"] = Math.Round(ours[^1].TrainLoss, 4),
             ["train_loss_pytorch"] = Math.Round(theirs[^1].TrainLoss, 4),
             ["torch_pytorch"] = peerTorch,
@@ -92,6 +98,7 @@ public static class EngineBenchmark
             ["extract_threads"] = s.ExtractThreads > 0 ? s.ExtractThreads : s.Threads,
             ["release_before_extract"] = s.ReleaseBeforeExtract,
             ["malloc_arena_max"] = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? TorchRuntime.DefaultMallocArenas.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["malloc_mmap_threshold"] = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "glibc",
             ["repeat"] = s.Repeat,
         };
     }

@@ -21,16 +21,16 @@ public static class AdaptationEndpoints
         var group = app.MapGroup(Route);
         group.MapPost("", async (HttpRequest http, AdaptationApi api, CancellationToken ct) =>
         {
-            var run = await api.SubmitAsync(await JsonBody.ReadRequiredAsync<AdaptationRequest>(http, ct), http.Headers[IdempotencyHeader].ToString(), ct);
+            var run = await api.SubmitAsync(await ApiBodies.ReadRequiredAsync<AdaptationRequest>(http.Body, ct), http.Headers[IdempotencyHeader].ToString(), ct);
             return ApiJson.Accepted(ApiRoutes.Run(run.InstanceId), run);
         });
         group.MapGet("", (AdaptationApi api, CancellationToken ct) => ApiJson.Ok(api.ListRunsAsync(ct)));
         group.MapGet("/{id}", async (string id, AdaptationApi api, CancellationToken ct) => ApiJson.Ok(await api.GetRunAsync(id, ct)));
         group.MapPost("/{id}/approve", async (string id, HttpRequest http, AdaptationApi api, CancellationToken ct) =>
-            ApiJson.Accepted(ApiRoutes.Run(id), await api.ApproveAsync(id, await JsonBody.ReadOptionalAsync<ApprovalBody>(http, ct), ct)));
+            ApiJson.Accepted(ApiRoutes.Run(id), await api.ApproveAsync(id, await ApiBodies.ReadOptionalAsync<ApprovalBody>(http.Body, ct), ct)));
         group.MapPost("/{id}/reject", async (string id, HttpRequest http, AdaptationApi api, CancellationToken ct) =>
-            ApiJson.Accepted(ApiRoutes.Run(id), await api.RejectAsync(id, await JsonBody.ReadOptionalAsync<RejectionBody>(http, ct), ct)));
+            ApiJson.Accepted(ApiRoutes.Run(id), await api.RejectAsync(id, await ApiBodies.ReadOptionalAsync<RejectionBody>(http.Body, ct), ct)));
         group.MapPost("/{id}/cancel", async (string id, HttpRequest http, AdaptationApi api, CancellationToken ct) =>
-            ApiJson.Ok(await api.CancelAsync(id, await JsonBody.ReadOptionalAsync<CancellationBody>(http, ct), ct)));
+            ApiJson.Ok(await api.CancelAsync(id, await ApiBodies.ReadOptionalAsync<CancellationBody>(http.Body, ct), ct)));
     }
 }

@@ -110,7 +110,7 @@ public sealed class ApiKeyAuthentication
         var detail = context.Request.Headers.ContainsKey(HeaderName) || context.Request.Headers.ContainsKey("Authorization")
             ? "The API key is wrong. It is in the key file printed when 'transfer serve' started (by default {store}/.tfstore-keys/api-key)."
             : $"This route needs the API key: send it as '{HeaderName}: <key>' or 'Authorization: Bearer <key>'. It is in the key file printed when 'transfer serve' started (by default {{store}}/.tfstore-keys/api-key).";
-        return Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", instance: context.Request.Path)
+        return Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", instance: context.Request.Path.ToUriComponent())
             .ExecuteAsync(context);
     }
 }

@@ -15,7 +15,7 @@ public static class BatchEndpoints
         var group = app.MapGroup(Route);
         group.MapGet("/excluded", async (string project, BatchesApi api, CancellationToken ct) => ApiJson.Ok(await api.ListExcludedAsync(project, ct)));
         group.MapPost("/{batch}/exclude", async (string project, string batch, HttpRequest http, BatchesApi api, CancellationToken ct) =>
-            ApiJson.Ok(await api.ExcludeAsync(project, batch, await JsonBody.ReadOptionalAsync<ExclusionBody>(http, ct), ct)));
+            ApiJson.Ok(await api.ExcludeAsync(project, batch, await ApiBodies.ReadOptionalAsync<ExclusionBody>(http.Body, ct), ct)));
         group.MapPost("/{batch}/include", async (string project, string batch, BatchesApi api, CancellationToken ct) =>
             ApiJson.Ok(new { project, batch, included = await api.IncludeAsync(project, batch, ct) }));
     }

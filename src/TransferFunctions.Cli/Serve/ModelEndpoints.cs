@@ -16,6 +16,6 @@ public static class ModelEndpoints
         group.MapGet("", (AdaptationApi api, CancellationToken ct) => ApiJson.Ok(api.ListModelsAsync(ct)));
         group.MapGet("/{name}", async (string name, AdaptationApi api, CancellationToken ct) => ApiJson.Ok(await api.GetModelAsync(name, ct)));
         group.MapPost("/{name}/rollback", async (string name, HttpRequest http, AdaptationApi api, CancellationToken ct) =>
-            ApiJson.Ok(await api.RollbackAsync(name, await JsonBody.ReadOptionalAsync<RollbackBody>(http, ct), ct)));
+            ApiJson.Ok(await api.RollbackAsync(name, await ApiBodies.ReadOptionalAsync<RollbackBody>(http.Body, ct), ct)));
     }
 }

@@ -23,8 +23,11 @@ public static class ServeHost
     /// <summary>Configuration key that lets <c>transfer serve</c> listen beyond loopback (<c>--allow-remote</c>).</summary>
     public const string AllowRemoteSetting = "Serve:AllowRemote";
 
-    /// <summary>Request bodies are small JSON documents; anything larger is refused (413).</summary>
-    public const long MaxRequestBodyBytes = 1 << 20;
+    /// <summary>
+    /// Kestrel's body limit: the core's (<see cref="ApiBodies.MaxBytes"/>), so a body is refused (413) by whichever
+    /// notices first, Kestrel on a too large <c>Content-Length</c> or while reading, with the core's one message.
+    /// </summary>
+    public const long MaxRequestBodyBytes = ApiBodies.MaxBytes;
 
     /// <summary>
     /// Worker threads the thread pool starts without delay. Compute steps (training, evaluation, image decoding) each hold

@@ -27,7 +27,7 @@ public sealed class AdaptationHttpFunctions(DurableAdaptationServices services, 
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         ApiProblems.HandleAsync(request, logger, async () =>
         {
-            var body = await RequestBodies.ReadRequiredAsync<AdaptationRequest>(request, cancellationToken);
+            var body = await ApiBodies.ReadRequiredAsync<AdaptationRequest>(request.Body, cancellationToken);
             var key = request.Headers.TryGetValues(IdempotencyHeader, out var values) ? string.Join(",", values) : null;
             var run = await services.ApiFor(client).SubmitAsync(body, key, cancellationToken);
             return await ApiResponses.AcceptedAsync(request, ApiRoutes.Run(run.InstanceId), run, cancellationToken);

@@ -9,7 +9,7 @@ namespace TransferFunctions.Functions.Http;
 public static class ApiResponses
 {
     public const string JsonContentType = "application/json; charset=utf-8";
-    public const string ProblemContentType = "application/problem+json; charset=utf-8";
+    public const string ProblemContentType = ApiProblem.ContentType;
 
     public static Task<HttpResponseData> OkAsync<T>(HttpRequestData request, T value, CancellationToken cancellationToken) =>
         JsonAsync(request, HttpStatusCode.OK, value, null, cancellationToken);

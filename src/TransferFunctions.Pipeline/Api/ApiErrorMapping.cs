@@ -6,7 +6,7 @@ namespace TransferFunctions.Pipeline.Api;
 
 /// <summary>
 /// What the pipeline throws, as HTTP problems, for every host. Only specific exception types are client errors
-/// (400/404/409, keeping their message); anything else is a server fault: 500 with a correlation id and no internals.
+/// (400/404/409/413, keeping their message); anything else is a server fault: 500 with a correlation id and no internals.
 /// </summary>
 public static class ApiErrorMapping
 {
@@ -16,6 +16,7 @@ public static class ApiErrorMapping
         InvalidRequestException => (400, "Bad request"),
         RunNotFoundException or ModelVersionNotFoundException or NotFoundException => (404, "Not found"),
         ConflictException or RunConflictException or PreconditionFailedException => (409, "Conflict"),
+        ContentTooLargeException => (413, "Content too large"),
         _ => null,
     };
 

@@ -6,7 +6,8 @@ namespace TransferFunctions.Pipeline.Orchestration;
 
 /// <summary>
 /// Executes runs on this machine with a journaling replay: every step result, event, timer and
-/// clock read is journaled in the store (<c>runs/{id}/journal</c>) before the orchestrator sees it,
+/// clock read is journaled in the store (append-only segments <c>runs/{id}/journal/{first:D8}.json</c>)
+/// before the orchestrator sees it,
 /// so a runner started again after a crash replays the journal, never re-executes a journaled
 /// step, and continues at the first unfinished one. One runner at a time holds a run (a lease).
 /// </summary>
@@ -81,11 +82,12 @@ public sealed class LocalOrchestrationRunner
                 return record.Value;
             }
 
-            var journal = await _store.ReadJsonAsync<RunJournal>(RunKeys.Journal(instanceId), cancellationToken).ConfigureAwait(false);
             var input = StoreJson.FromElement<TInput>(record.Value.Input ?? default, $"The input of run '{instanceId}'")!;
-            var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, _logger, cancellationToken, confirmHeld);
             try
             {
+                // A journal that cannot be replayed safely (a damaged, missing or doubled segment) fails the run with the reason.
+                var journal = await RunJournalStore.ReadAsync(_store, instanceId, cancellationToken).ConfigureAwait(false);
+                var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, _logger, cancellationToken, confirmHeld);
                 var final = await session.RunAsync(
                     async context => StoreJson.ToElement(await orchestrator.RunAsync(context, input)),
                     cancellationToken).ConfigureAwait(false);

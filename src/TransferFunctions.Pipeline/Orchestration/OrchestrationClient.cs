@@ -116,9 +116,13 @@ public sealed class OrchestrationClient
         new(instanceId, "unknown", RunStatus.Failed, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, null,
             new FailureDetails("CorruptRunRecord", $"The run record {RunKeys.Record(instanceId)} is unreadable, so the run cannot continue: {error.Message}"), null, []);
 
-    /// <summary>The run's replay journal (for diagnostics), or null before its first completed operation.</summary>
+    /// <summary>
+    /// The run's replay journal, its segments concatenated (or an older version's single document), or null before its
+    /// first completed operation.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A segment is unreadable, or the segments do not tile the journal.</exception>
     public async Task<RunJournal?> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        (await _store.ReadJsonAsync<RunJournal>(RunKeys.Journal(instanceId), cancellationToken).ConfigureAwait(false))?.Value;
+        (await RunJournalStore.ReadAsync(_store, instanceId, cancellationToken).ConfigureAwait(false))?.Journal;
 
     /// <summary>Every run's status record, in instance id order.</summary>
     public async IAsyncEnumerable<RunRecord> ListRunsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -14,7 +14,9 @@ namespace TransferFunctions.Pipeline.Orchestration;
 /// a time through <see cref="OrchestrationSynchronizationContext"/>, and the journal keeps them in
 /// delivery order, so a replay feeds the same results in the same order and the orchestrator makes
 /// the same calls with the same numbers. A journal entry is persisted before it is delivered, so
-/// anything the orchestrator did because of it can be reproduced after a crash.
+/// anything the orchestrator did because of it can be reproduced after a crash. Each persist appends
+/// the entries new since the last one as one create-only segment (<see cref="RunJournalStore"/>), so
+/// a runner that lost the run to another cannot append at the same position: it gets a conflict.
 /// </remarks>
 internal sealed class OrchestrationSession : IOrchestrationContext
 {
@@ -35,7 +37,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
     private readonly Dictionary<int, PendingOperation> _pending = new();
     private readonly CancellationTokenSource _stepCancellation;
     private int _persistedCount;
-    private string? _journalETag;
+    private string? _legacyJournalETag;
     private readonly string? _journalVersion;
     private int _nextSequence;
     private bool _replaying;
@@ -51,7 +53,7 @@ internal sealed class OrchestrationSession : IOrchestrationContext
 
     public OrchestrationSession(
         StoredValue<RunRecord> record,
-        StoredValue<RunJournal>? journal,
+        StoredJournal? journal,
         ObjectLease lease,
         IObjectStore store,
         IStepExecutor executor,
@@ -72,10 +74,10 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         _executor = executor;
         _time = time;
         _options = options;
-        _journal = journal?.Value.Entries.ToList() ?? [];
-        _journalETag = journal?.ETag;
+        _journal = journal?.Journal.Entries.ToList() ?? [];
+        _legacyJournalETag = journal?.LegacyETag;
         // A new journal is this version's; an existing one keeps the version that started it (none before versions were recorded).
-        _journalVersion = journal is null ? Learning.CodeVersion.Current : journal.Value.CodeVersion;
+        _journalVersion = journal is null ? Learning.CodeVersion.Current : journal.Journal.CodeVersion;
         _persistedCount = _journal.Count;
         _journaledBySequence = _journal.ToDictionary(e => e.Sequence);
         _consumedEventKeys = _journal.Where(e => e.EventKey is not null).Select(e => e.EventKey!).ToHashSet(StringComparer.Ordinal);
@@ -559,15 +561,25 @@ internal sealed class OrchestrationSession : IOrchestrationContext
             return;
         }
 
-        var condition = _journalETag is null ? WriteCondition.CreateOnly : WriteCondition.IfMatch(_journalETag);
         try
         {
-            var written = await _store.WriteJsonAsync(RunKeys.Journal(_instanceId), new RunJournal(_instanceId, _journal.ToArray(), _journalVersion), condition, cancellationToken).ConfigureAwait(false);
-            _journalETag = written.ETag;
+            if (_legacyJournalETag is not null)
+            {
+                // A run an older version started: its single document is rewritten by compare-and-swap, as that version did.
+                var written = await _store.WriteJsonAsync(RunKeys.LegacyJournal(_instanceId), new RunJournal(_instanceId, _journal.ToArray(), _journalVersion),
+                    WriteCondition.IfMatch(_legacyJournalETag), cancellationToken).ConfigureAwait(false);
+                _legacyJournalETag = written.ETag;
+            }
+            else
+            {
+                await RunJournalStore.AppendAsync(_store, _instanceId, _persistedCount, _journal.GetRange(_persistedCount, _journal.Count - _persistedCount), cancellationToken).ConfigureAwait(false);
+            }
+
             _persistedCount = _journal.Count;
         }
         catch (PreconditionFailedException ex)
         {
+            // Another runner appended at this position first (or rewrote an older version's document): the run is no longer ours.
             throw new RunConflictException(_instanceId, $"its journal was written by someone else while this runner held the run ({ex.Message})");
         }
     }

@@ -10,7 +10,42 @@ public static class RunKeys
 
     public static string Record(string instanceId) => Folder(instanceId) + "run.json";
 
-    public static string Journal(string instanceId) => Folder(instanceId) + "journal";
+    /// <summary>The folder of the run's append-only journal: one segment per persist (<see cref="JournalSegment"/>).</summary>
+    public static string JournalPrefix(string instanceId) => Folder(instanceId) + "journal/";
+
+    /// <summary>
+    /// The journal segment whose first entry is the journal's <paramref name="firstEntry"/>-th (0-based): written once,
+    /// create-only, so two runners cannot both append at the same position.
+    /// </summary>
+    public static string JournalSegment(string instanceId, int firstEntry)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstEntry);
+        return JournalPrefix(instanceId) + firstEntry.ToString("D8", CultureInfo.InvariantCulture) + ".json";
+    }
+
+    /// <summary>
+    /// The position a segment key names, or null when <paramref name="key"/> is not a segment of the run's journal
+    /// (<c>{digits}.json</c> directly under <see cref="JournalPrefix"/>).
+    /// </summary>
+    public static int? JournalSegmentPosition(string instanceId, string key)
+    {
+        var prefix = JournalPrefix(instanceId);
+        if (!key.StartsWith(prefix, StringComparison.Ordinal) || !key.EndsWith(".json", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var digits = key.AsSpan(prefix.Length, key.Length - prefix.Length - ".json".Length);
+        return digits.Length >= 8 && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : null;
+    }
+
+    /// <summary>
+    /// The whole-journal document that versions before the append-only journal rewrote on every persist. Still read
+    /// (and, for a run it started, still written) so such a run resumes; new runs never create it.
+    /// </summary>
+    public static string LegacyJournal(string instanceId) => Folder(instanceId) + "journal";
 
     /// <summary>The lease a runner holds while executing the run (no object lives there).</summary>
     public static string Lease(string instanceId) => Folder(instanceId) + "lease";

@@ -32,7 +32,8 @@ public sealed class ContainerStepMonitorTests : IDisposable
         var id = $"{step.InstanceId}:{step.Sequence:D3}-{step.StepName}:1";
         await app.Client.ScheduleNewOrchestrationInstanceAsync(DurableNames.RunStepInContainer,
             StoreJson.ToElement(new ContainerStepInput(step, Poll, timeout)), new StartOrchestrationOptions(id));
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        // Generous: on a loaded 2-core CI machine starting a real child process alone has taken tens of seconds.
+        using var limit = new CancellationTokenSource(timeout + TimeSpan.FromMinutes(5));
         return await app.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, limit.Token);
     }
 
@@ -109,7 +110,7 @@ public sealed class ContainerStepMonitorTests : IDisposable
         await using var app = await DurableTestApp.StartAsync(_folder.Path, launcher: launcher);
         var step = Step("evaluate", 7);
 
-        var done = await MonitorAsync(app, step, TimeSpan.FromMinutes(1));
+        var done = await MonitorAsync(app, step, TimeSpan.FromMinutes(5));
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         var output = StoreJson.Deserialize<StepInvocation>(System.Text.Encoding.UTF8.GetBytes(done.SerializedOutput!), "output");

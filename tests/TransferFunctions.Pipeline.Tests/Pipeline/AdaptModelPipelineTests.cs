@@ -8,12 +8,13 @@ using TransferFunctions.Pipeline.Service;
 using TransferFunctions.Pipeline.Steps;
 using TransferFunctions.Pipeline.Storage;
 using TransferFunctions.Pipeline.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace TransferFunctions.Pipeline.Tests.Pipeline;
 
 /// <summary>The whole AdaptModel pipeline on real data, real libtorch and a real store.</summary>
 [Collection(PipelineCollection.Name)]
-public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
+public sealed class AdaptModelPipelineTests(TargetBatches batches, ITestOutputHelper output) : IDisposable
 {
     private const string Project = "shoes";
     private const int Steps = 150;
@@ -23,9 +24,9 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     private readonly List<ServiceProvider> _providers = [];
 
     /// <summary>The service and steps as the hosts' composition root builds them over the test's store.</summary>
-    private (AdaptationService Service, PipelineSteps Steps) Create(Func<IServiceProvider, IStepExecutor>? executor = null)
+    private (AdaptationService Service, PipelineSteps Steps) Create(Func<IServiceProvider, IStepExecutor>? executor = null, Action<IServiceCollection>? configure = null)
     {
-        var provider = CoreServices.Build(_folder.Path, executor);
+        var provider = CoreServices.Build(_folder.Path, executor, configure: configure);
         _providers.Add(provider);
         return (provider.GetRequiredService<AdaptationService>(), provider.GetRequiredService<PipelineSteps>());
     }
@@ -285,12 +286,52 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
     }
 
     [Fact]
+    public async Task A_runs_journal_is_written_once_a_segment_per_persist_and_its_folder_keeps_the_segments_and_step_outputs()
+    {
+        await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 20);
+        var counting = new CountingObjectStore(new FileSystemObjectStore(_folder.Path));
+        var (service, _) = Create(configure: services => services.AddSingleton<IObjectStore>(counting));
+        var created = await service.SubmitAsync(Request("b1", ReplaySteps) with { Policy = Lenient }, "journal-run", Ct);
+
+        var run = await service.RunAsync(created.InstanceId, Ct);
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        var segments = new List<(string Key, long Size, RunJournalSegment Segment)>();
+        await foreach (var item in counting.ListAsync(RunKeys.JournalPrefix(run.InstanceId), Ct))
+        {
+            segments.Add((item.Key, item.Size, (await counting.ReadJsonAsync<RunJournalSegment>(item.Key, Ct))!.Value));
+        }
+
+        var writes = counting.WritesUnder(RunKeys.Folder(run.InstanceId) + "journal");
+        Assert.Equal(segments.Select(s => s.Key), writes.Select(w => w.Key));
+        var written = writes.Sum(w => w.Size);
+        Assert.Equal(segments.Sum(s => s.Size), written);
+        var journal = (await new OrchestrationClient(counting).GetJournalAsync(run.InstanceId, Ct))!;
+        Assert.Equal(segments.Sum(s => s.Segment.Entries.Count), journal.Entries.Count);
+        Assert.Null(await counting.GetPropertiesAsync(RunKeys.LegacyJournal(run.InstanceId), Ct));
+        // The whole-document journal wrote every entry so far at each of the same persists.
+        long rewritten = 0;
+        for (var i = 1; i <= segments.Count; i++)
+        {
+            rewritten += StoreJson.Serialize(new RunJournal(run.InstanceId, segments.Take(i).SelectMany(s => s.Segment.Entries).ToArray(), journal.CodeVersion)).Length;
+        }
+
+        Assert.True(written < rewritten, $"{written} bytes appended, {rewritten} rewritten");
+        var outputs = new List<string>();
+        await foreach (var item in counting.ListAsync(RunKeys.Folder(run.InstanceId) + "outputs/", Ct)) outputs.Add(item.Key);
+        // Every step but report (whose output is the report files) left its output document.
+        Assert.Equal(run.Steps.Where(s => s.Name != StepNames.Report).Select(s => StepOutputs.Key(run.InstanceId, s.Name)).Distinct().Order(StringComparer.Ordinal), outputs);
+        output.WriteLine($"journal of {run.InstanceId}: {journal.Entries.Count} entries in {segments.Count} segments, {written} bytes written; "
+            + $"rewriting the whole journal at the same persists: {rewritten} bytes; the final whole document: {StoreJson.Serialize(journal).Length} bytes");
+    }
+
+    [Fact]
     public async Task A_run_journaled_by_a_version_before_the_probe_baseline_step_fails_with_the_reason_instead_of_crashing()
     {
         await batches.DeliverAsync(_folder.Path, Project, "b1", perClass: 5);
         var (service, _) = Create();
         var created = await service.SubmitAsync(Request("b1") with { Policy = PromotionPolicy.Default with { FirstModelMustBeatLinearProbe = true } }, "old-run", Ct);
-        // What that version journaled: validate, extract, adapt ∥ scratch, then evaluate at position 4 (no probe-baseline step),
+        // What that version journaled, as the single document it rewrote (runs/{id}/journal): validate, extract, adapt ∥ scratch, then evaluate at position 4 (no probe-baseline step),
         // and no code version (journals did not record one).
         JsonElement Doc(string json) => JsonDocument.Parse(json).RootElement.Clone();
         var data = Doc($$"""{"valid":true,"project":"{{Project}}","batches":["b1"],"digest":"d","labels":["a","b"],"splitCounts":{},"errors":[],"warnings":[],"tensorsKey":"runs/old-run/prepared/dataset.safetensors","baseModel":"embedded","baseWeightsDigest":"w"}""");
@@ -305,7 +346,7 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches) : IDisposable
             new JournalEntry(3, JournalEntryKind.StepCompleted, StepNames.TrainScratch, at, Output: Trained("scratch")),
             new JournalEntry(4, JournalEntryKind.StepCompleted, StepNames.Evaluate, at, Output: Doc("{}")),
         ]);
-        await new FileSystemObjectStore(_folder.Path).WriteJsonAsync(RunKeys.Journal(created.InstanceId), journal, WriteCondition.CreateOnly, Ct);
+        await new FileSystemObjectStore(_folder.Path).WriteJsonAsync(RunKeys.LegacyJournal(created.InstanceId), journal, WriteCondition.CreateOnly, Ct);
 
         var run = await service.RunAsync(created.InstanceId, Ct);
 
