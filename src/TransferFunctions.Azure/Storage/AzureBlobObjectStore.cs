@@ -82,9 +82,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             throw new ArgumentException("Invalid Azure Blob store configuration: " + string.Join(" ", problems), nameof(options));
         }
 
-        var clientOptions = new BlobClientOptions();
-        clientOptions.Retry.Mode = RetryMode.Exponential;
-        clientOptions.Retry.MaxRetries = 5;
+        var clientOptions = ClientOptions(options);
         BlobServiceClient service;
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -103,6 +101,27 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
         return new AzureBlobObjectStore(service.GetBlobContainerClient(options.Container), options.UploadBlockSize, options.CreateContainer, logger);
     }
+
+    /// <summary>
+    /// The client's retry policy: a request that fails with a connection error, a timeout, 408, 429 or a 5xx is sent again
+    /// <see cref="MaxRetries"/> times, after 0.8 s, 1.6 s, 3.2 s, 6.4 s and 12.8 s (±20 %), so a store that refuses
+    /// connections is given about 25 s before a call fails with an <see cref="IOException"/>; a request that gets no
+    /// byte for <see cref="AzureBlobStoreOptions.NetworkTimeout"/> counts as failed, so a frozen service fails a call
+    /// after six timeouts instead of hanging it.
+    /// </summary>
+    internal static BlobClientOptions ClientOptions(AzureBlobStoreOptions options)
+    {
+        var clientOptions = new BlobClientOptions();
+        clientOptions.Retry.Mode = RetryMode.Exponential;
+        clientOptions.Retry.MaxRetries = MaxRetries;
+        clientOptions.Retry.Delay = TimeSpan.FromSeconds(0.8);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(20);
+        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+        return clientOptions;
+    }
+
+    /// <summary>Retries of one request after its first attempt (<see cref="ClientOptions"/>).</summary>
+    internal const int MaxRetries = 5;
 
     public Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken = default) =>
         CallAsync("read", key, async Task<StoredObject?> () =>
@@ -552,11 +571,22 @@ public sealed class AzureBlobObjectStore : IObjectStore
             // IOException: what callers treat as a transient store failure (the SDK has already retried).
             throw new IOException($"Azure Blob {operation} of '{key}' failed: HTTP {e.Status} {e.ErrorCode}: {FirstLine(e.Message)}", e);
         }
-        catch (AggregateException e) when (e.InnerExceptions.All(static inner => inner is RequestFailedException or HttpRequestException or IOException))
+        catch (AggregateException e) when (!cancellationToken.IsCancellationRequested && e.InnerExceptions.All(IsTransportFailure))
         {
-            throw new IOException($"Azure Blob {operation} of '{key}' failed after retries: {FirstLine(e.InnerExceptions[^1].Message)}", e);
+            // The SDK's retries are spent: the service refused connections, reset them or did not answer in time, every time.
+            throw new IOException($"Azure Blob {operation} of '{key}' failed after {e.InnerExceptions.Count} attempts: the service at {_container.Uri.Authority} "
+                + $"did not answer ({FirstLine(e.InnerExceptions[^1].Message)}).", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A network timeout of the last attempt (the caller did not cancel): as transient as a refused connection.
+            throw new IOException($"Azure Blob {operation} of '{key}' failed: the service at {_container.Uri.Authority} did not answer ({FirstLine(e.Message)}).", e);
         }
     }
+
+    /// <summary>A failure to reach the service (no HTTP status): refused or reset connection, or a network timeout.</summary>
+    private static bool IsTransportFailure(Exception e) =>
+        e is RequestFailedException { Status: 0 } or HttpRequestException or IOException or OperationCanceledException;
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {

@@ -39,4 +39,10 @@ public sealed class AzureBlobStoreOptions
     /// committed at the end. Two blocks are held in memory while streaming.
     /// </summary>
     public int UploadBlockSize { get; set; } = DefaultUploadBlockSize;
+
+    /// <summary>
+    /// How long one request may go without an answer (or a block of a download without data) before it counts as
+    /// failed and is retried; the SDK's default is 100 s, which makes a frozen service hang a call for ten minutes.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -56,6 +56,11 @@ public sealed class AzureBlobStoreOptionsValidator : IValidateOptions<AzureBlobS
             problems.Add($"Store:UploadBlockSize {options.UploadBlockSize} must be between {MinimumBlockSize} and {MaximumBlockSize} bytes.");
         }
 
+        if (options.NetworkTimeout < TimeSpan.FromSeconds(1) || options.NetworkTimeout > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"Store:NetworkTimeout {options.NetworkTimeout} must be between 00:00:01 and 00:10:00.");
+        }
+
         return problems;
     }
 

@@ -155,23 +155,31 @@ public sealed class RunScheduler : IRunScheduler, IAsyncDisposable
     private async Task ExecuteAsync(ScheduledRun run)
     {
         var token = _stopping.Token;
-        var conflictSince = Stopwatch.StartNew();
+        // The retry budget counts from the first of consecutive failed attempts, not from the run's start: a run that
+        // trained for an hour and then meets a held lease or a store outage gets the whole budget.
+        Stopwatch? failingSince = null;
         try
         {
             while (true)
             {
+                var attempt = Stopwatch.StartNew();
                 try
                 {
                     _logger.LogInformation("Executing run {RunId} of project {Project}", run.RunId, run.Project);
                     await _executeRun(run.RunId, token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception ex) when (ex is RunConflictException or TimeoutException && conflictSince.Elapsed < _options.ConflictRetryLimit)
+                catch (Exception ex) when (ex is RunConflictException or TimeoutException or IOException && !token.IsCancellationRequested
+                                           && (failingSince is null || attempt.Elapsed >= _options.ConflictRetryLimit || failingSince.Elapsed < _options.ConflictRetryLimit))
                 {
+                    // An attempt that ran longer than the budget did work before it failed: a new streak begins.
+                    if (failingSince is null || attempt.Elapsed >= _options.ConflictRetryLimit) failingSince = Stopwatch.StartNew();
                     // Usually the lease of a process that crashed mid-run: it expires, then the run is ours. A store lock that
-                    // timed out (its holder stalled, not dead: a stopped or swapped-out process) is as passing, and retried too.
-                    // The slot and the project stay held meanwhile so no later run of the project overtakes it.
-                    _logger.LogInformation("Run {RunId} is held elsewhere ({Message}); trying again in {Delay}", run.RunId, ex.Message, _options.ConflictRetryDelay);
+                    // timed out (its holder stalled, not dead: a stopped or swapped-out process) is as passing, and so is a
+                    // store that did not answer (an IOException after its client's own retries): the run resumes from its
+                    // journal once the store is back. The slot and the project stay held meanwhile so no later run of the
+                    // project overtakes it.
+                    _logger.LogInformation("Run {RunId} could not go on ({Message}); trying again in {Delay}", run.RunId, ex.Message, _options.ConflictRetryDelay);
                     await Task.Delay(_options.ConflictRetryDelay, token).ConfigureAwait(false);
                 }
             }
@@ -183,6 +191,11 @@ public sealed class RunScheduler : IRunScheduler, IAsyncDisposable
         catch (RunConflictException ex)
         {
             _logger.LogWarning("Leaving run {RunId} to the runner that holds it: {Message}", run.RunId, ex.Message);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError(ex, "Run {RunId} of project {Project} stopped: the store failed for longer than {Limit} ({Message}); it is left unfinished and resumes at the next start",
+                run.RunId, run.Project, _options.ConflictRetryLimit, ex.Message);
         }
         catch (Exception ex)
         {

@@ -18,7 +18,10 @@ public sealed record RunSchedulerOptions
     /// </summary>
     public TimeSpan ConflictRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Stop retrying a run held by another runner after this long: that runner is alive and will finish it.</summary>
+    /// <summary>
+    /// Stop retrying a run held by another runner after this long (that runner is alive and will finish it), or one whose
+    /// store keeps failing (it resumes at the next start); counted from the first of consecutive failed attempts.
+    /// </summary>
     public TimeSpan ConflictRetryLimit { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Throws when a setting is out of range, naming it.</summary>

@@ -37,19 +37,19 @@ public sealed class LocalOrchestrationRunner
     /// <paramref name="cancellationToken"/> stops this runner like a crash would: the run stays
     /// Running and resumes when started again.
     /// </summary>
-    /// <param name="orchestrator">The run's orchestrator.</param>
-    /// <param name="instanceId">The run.</param>
-    /// <param name="cancellationToken">Stops this runner (the run resumes when started again).</param>
-    /// <param name="confirmOwnership">
-    /// Called before any step starts, after the run's own lease is confirmed: throws when the caller no longer holds what the
-    /// run needs besides it (the project's lease, <see cref="Storage.HeldLease.ConfirmAsync"/>), so no step — no promotion —
-    /// starts without it.
-    /// </param>
     /// <exception cref="RunNotFoundException">No such run.</exception>
     /// <exception cref="RunConflictException">Another runner holds the run.</exception>
     /// <exception cref="NonDeterministicOrchestrationException">The orchestrator diverged from its journal (the run is marked Failed).</exception>
-    public async Task<RunRecord> RunAsync<TInput, TOutput>(IOrchestrator<TInput, TOutput> orchestrator, string instanceId, CancellationToken cancellationToken = default,
-        Func<CancellationToken, Task>? confirmOwnership = null)
+    public Task<RunRecord> RunAsync<TInput, TOutput>(IOrchestrator<TInput, TOutput> orchestrator, string instanceId, CancellationToken cancellationToken = default) =>
+        RunAsync(orchestrator, instanceId, confirmHeld: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{TInput, TOutput}(IOrchestrator{TInput, TOutput}, string, CancellationToken)"/>, and before
+    /// starting steps (after proving the run's own lease) awaits <paramref name="confirmHeld"/>, which throws when
+    /// something else the caller holds for the run (the project's lease) is lost, so no step starts without it.
+    /// </summary>
+    public async Task<RunRecord> RunAsync<TInput, TOutput>(IOrchestrator<TInput, TOutput> orchestrator, string instanceId, Func<CancellationToken, Task>? confirmHeld,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(orchestrator);
         var recordKey = RunKeys.Record(instanceId);
@@ -87,7 +87,7 @@ public sealed class LocalOrchestrationRunner
             {
                 // A journal that cannot be replayed safely (a damaged, missing or doubled segment) fails the run with the reason.
                 var journal = await RunJournalStore.ReadAsync(_store, instanceId, cancellationToken).ConfigureAwait(false);
-                var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, _logger, cancellationToken, confirmOwnership);
+                var session = new OrchestrationSession(record, journal, lease, _store, _executor, _time, _options, _logger, cancellationToken, confirmHeld);
                 var final = await session.RunAsync(
                     async context => StoreJson.ToElement(await orchestrator.RunAsync(context, input)),
                     cancellationToken).ConfigureAwait(false);

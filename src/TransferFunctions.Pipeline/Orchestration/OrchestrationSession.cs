@@ -47,7 +47,9 @@ internal sealed class OrchestrationSession : IOrchestrationContext
     private RunRecord _record;
     private string _recordETag;
     private DateTimeOffset _nextPoll = DateTimeOffset.MinValue;
-    private readonly Func<CancellationToken, Task>? _confirmOwnership;
+
+    /// <summary>Proves whatever else the host holds for this run (the project's lease) before steps start; throws when it is lost.</summary>
+    private readonly Func<CancellationToken, Task>? _confirmHeld;
 
     public OrchestrationSession(
         StoredValue<RunRecord> record,
@@ -59,10 +61,10 @@ internal sealed class OrchestrationSession : IOrchestrationContext
         LocalRunnerOptions options,
         ILogger logger,
         CancellationToken hostStopping,
-        Func<CancellationToken, Task>? confirmOwnership = null)
+        Func<CancellationToken, Task>? confirmHeld = null)
     {
         _logger = logger;
-        _confirmOwnership = confirmOwnership;
+        _confirmHeld = confirmHeld;
         _instanceId = record.Value.InstanceId;
         _record = record.Value;
         _recordETag = record.ETag;
@@ -233,12 +235,11 @@ internal sealed class OrchestrationSession : IOrchestrationContext
             if (_pending.Values.Any(o => o.Kind == OperationKind.Step && o.StartedAt is null))
             {
                 // A process that stalled (stopped, swapped out, its clock jumped) past its lease may have been replaced by
-                // another runner: it must not start a step (a promotion) it no longer owns. An unexpired lease cannot have
-                // been taken over, so this renews at most once per half lease.
-                await RenewLeaseIfDueAsync(_time.GetUtcNow(), hostStopping).ConfigureAwait(false);
-                // The same for what the caller holds besides the run (the project's lease): after a stall or a clock jump its
-                // background renewal may not have run yet, and another run of the project may hold it now.
-                if (_confirmOwnership is not null) await _confirmOwnership(hostStopping).ConfigureAwait(false);
+                // another runner, and a lease can also be broken before it expires (an operator or another host breaking
+                // the blob lease): the runner must not start a step (a promotion) it no longer owns, so it proves its
+                // leases with the store first (one renewal per batch of steps started).
+                await RenewLeaseAsync(hostStopping).ConfigureAwait(false);
+                if (_confirmHeld is not null) await _confirmHeld(hostStopping).ConfigureAwait(false);
             }
 
             StartSteps();
@@ -435,8 +436,14 @@ internal sealed class OrchestrationSession : IOrchestrationContext
             return;
         }
 
+        await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RenewLeaseAsync(CancellationToken cancellationToken)
+    {
         _lease = await _store.RenewLeaseAsync(_lease, _options.LeaseDuration, cancellationToken).ConfigureAwait(false)
-            ?? throw new RunConflictException(_instanceId, "this runner's lease expired and another runner took the run over.");
+            ?? throw new RunConflictException(_instanceId, "this runner no longer holds the run's lease (it expired and another runner took the run over, "
+                + "or it was broken); stopped before starting another step.");
     }
 
     private void LogCompletion(JournalEntry entry)

@@ -153,7 +153,9 @@ public sealed class AdaptationService : IAdaptationService
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, project.LostToken);
             try
             {
-                var final = await _runner.RunAsync(_orchestrator, runId, stop.Token, project.ConfirmAsync);
+                // Before any step starts, the project's lease is proven with the store, not only renewed in the background:
+                // one broken meanwhile (an operator, another host) must stop the run before it promotes.
+                var final = await _runner.RunAsync(_orchestrator, runId, project.ConfirmAsync, stop.Token);
                 var outcome = final.Status == RunStatus.WaitingForEvent ? "parked" : final.Status.ToString().ToLowerInvariant();
                 activity?.SetTag(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome);
                 PipelineTelemetry.Runs.Add(1, new KeyValuePair<string, object?>(PipelineTelemetry.OutcomeTag, OutcomeOf(final) ?? outcome));
@@ -226,8 +228,20 @@ public sealed class AdaptationService : IAdaptationService
         if (timeout is { } t) limit.CancelAfter(t);
         while (true)
         {
-            var run = await _runs.GetStatusAsync(runId, limit.Token) ?? throw new RunNotFoundException(runId);
-            if (run.IsTerminal) return run;
+            RunRecord? run;
+            try
+            {
+                run = await _runs.GetStatusAsync(runId, limit.Token) ?? throw new RunNotFoundException(runId);
+            }
+            catch (IOException ex)
+            {
+                // The store did not answer (after its client's retries): the run may well ride the outage out, so the
+                // waiter does too, until its timeout.
+                _logger.LogInformation("Waiting for run {RunId}: the store did not answer ({Message}); asking again", runId, ex.Message);
+                run = null;
+            }
+
+            if (run is { IsTerminal: true }) return run;
             await Task.Delay(TimeSpan.FromMilliseconds(200), limit.Token);
         }
     }

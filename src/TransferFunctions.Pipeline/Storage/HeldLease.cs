@@ -10,6 +10,7 @@ public sealed class HeldLease : IAsyncDisposable
     private readonly IObjectStore _store;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lostSignal = new();
+    private readonly SemaphoreSlim _renewing = new(1, 1);
     private readonly Task _renewal;
     private readonly TimeSpan _duration;
     private ObjectLease _lease;
@@ -57,27 +58,40 @@ public sealed class HeldLease : IAsyncDisposable
     }
 
     /// <summary>
-    /// Renews the lease now, or throws <see cref="OperationCanceledException"/> on <see cref="LostToken"/> (cancelling it)
-    /// when another owner holds it. Work that must not go on without the lease calls it first instead of trusting the
-    /// background renewal: after a stall or a clock jump that renewal may not have run yet, while another owner already
-    /// took the expired lease.
+    /// Proves the lease with the store now (a renewal), for work that must not start without it: a lease can be lost
+    /// between background renewals (broken by an operator or another host). Throws <see cref="OperationCanceledException"/>
+    /// on <see cref="LostToken"/> when it is lost, and the store's <see cref="IOException"/> when the store does not answer.
     /// </summary>
-    public async Task ConfirmAsync(CancellationToken cancellationToken)
+    public async Task ConfirmAsync(CancellationToken cancellationToken = default)
     {
-        if (!_lost)
+        if (!_lost && !await TryRenewAsync(_duration, cancellationToken).ConfigureAwait(false))
         {
-            var renewed = await _store.RenewLeaseAsync(Lease, _duration, cancellationToken).ConfigureAwait(false);
-            if (renewed is not null)
-            {
-                Volatile.Write(ref _lease, renewed);
-                return;
-            }
-
-            _lost = true;
-            await _lostSignal.CancelAsync().ConfigureAwait(false);
+            await MarkLostAsync().ConfigureAwait(false);
         }
 
-        throw new OperationCanceledException($"The lease of {Lease.Key} expired and another owner holds it now.", LostToken);
+        if (_lost) throw new OperationCanceledException($"The lease on {Lease.Key} was lost.", LostToken);
+    }
+
+    private async Task<bool> TryRenewAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var renewed = await _store.RenewLeaseAsync(Lease, duration, cancellationToken).ConfigureAwait(false);
+            if (renewed is null) return false;
+            Volatile.Write(ref _lease, renewed);
+            return true;
+        }
+        finally
+        {
+            _renewing.Release();
+        }
+    }
+
+    private async Task MarkLostAsync()
+    {
+        _lost = true;
+        await _lostSignal.CancelAsync().ConfigureAwait(false);
     }
 
     private async Task RenewAsync(TimeSpan duration)
@@ -88,16 +102,14 @@ public sealed class HeldLease : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(duration / 3, token).ConfigureAwait(false);
+                if (_lost) return;
                 try
                 {
-                    var renewed = await _store.RenewLeaseAsync(Lease, duration, token).ConfigureAwait(false);
-                    if (renewed is null)
+                    if (!await TryRenewAsync(duration, token).ConfigureAwait(false))
                     {
-                        _lost = true;
-                        await _lostSignal.CancelAsync().ConfigureAwait(false);
+                        await MarkLostAsync().ConfigureAwait(false);
                         return;
                     }
-                    Volatile.Write(ref _lease, renewed);
                 }
                 catch (IOException)
                 {
@@ -118,5 +130,6 @@ public sealed class HeldLease : IAsyncDisposable
         if (!_lost) await _store.ReleaseLeaseAsync(Lease, CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
         _lostSignal.Dispose();
+        _renewing.Dispose();
     }
 }

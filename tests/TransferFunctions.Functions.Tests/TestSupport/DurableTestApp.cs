@@ -76,13 +76,15 @@ public sealed class DurableTestApp : IAsyncDisposable
     /// <param name="executor">Runs the steps (default: the core's in-process pipeline steps).</param>
     /// <param name="more">Registers test orchestrations beside the app's.</param>
     /// <param name="settings">More configuration, over the store and step settings.</param>
+    /// <param name="configure">More registrations before the app's (which keep them), e.g. the store.</param>
     public static async Task<DurableTestApp> StartAsync(string storeRoot, StepRunnerOptions? options = null, IContainerStepLauncher? launcher = null, IStepExecutor? executor = null,
-        Action<DurableTaskRegistry>? more = null, IReadOnlyDictionary<string, string?>? settings = null)
+        Action<DurableTaskRegistry>? more = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(storeRoot, options)).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var container = new ServiceCollection().AddLogging();
         if (launcher is not null) container.AddSingleton(launcher);
         if (executor is not null) container.AddSingleton(executor);
+        configure?.Invoke(container);
         container.AddTransferFunctionsApp(configuration);
         var provider = container.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         try
