@@ -1,6 +1,10 @@
 namespace TransferFunctions.Azure.Tests.TestSupport;
 
-/// <summary>Reads from an inner stream and runs a callback once, when the reader has consumed a given number of bytes (mid-upload events).</summary>
+/// <summary>
+/// Reads from an inner stream and runs a callback once the reader has consumed exactly <paramref name="triggerAt"/> bytes
+/// (mid-upload events). Reads never cross that point before the callback ran; a callback that throws throws again on
+/// every later read, so it also serves as an upload that breaks after a number of bytes.
+/// </summary>
 public sealed class CallbackStream(Stream inner, long triggerAt, Func<Task> callback) : Stream
 {
     private long _position;
@@ -24,11 +28,11 @@ public sealed class CallbackStream(Stream inner, long triggerAt, Func<Task> call
     {
         if (!_fired && _position >= triggerAt)
         {
-            _fired = true;
             await callback();
+            _fired = true;
         }
 
-        var read = await inner.ReadAsync(buffer, cancellationToken);
+        var read = await inner.ReadAsync(_fired ? buffer : buffer[..(int)Math.Min(buffer.Length, triggerAt - _position)], cancellationToken);
         _position += read;
         return read;
     }

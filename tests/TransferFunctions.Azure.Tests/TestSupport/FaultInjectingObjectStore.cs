@@ -50,7 +50,7 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
         {
             if (failure.AfterBytes <= 0) throw Injected(key);
             // The inner store reads (and, on the Blob store, stages) the first bytes before the content breaks off.
-            return await inner.WriteFromStreamAsync(key, new BreakingStream(content, failure.AfterBytes, () => Injected(key)), condition, cancellationToken);
+            return await inner.WriteFromStreamAsync(key, new CallbackStream(content, failure.AfterBytes, () => throw Injected(key)), condition, cancellationToken);
         }
 
         var written = await inner.WriteFromStreamAsync(key, content, condition, cancellationToken);
@@ -105,43 +105,5 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
         public long AfterBytes { get; } = afterBytes;
         public Func<string, Task>? After { get; } = after;
         public int Seen { get; set; }
-    }
-
-    /// <summary>Passes <paramref name="limit"/> bytes of the content through, then fails the read.</summary>
-    private sealed class BreakingStream(Stream inner, long limit, Func<Exception> failure) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_position >= limit) throw failure();
-            var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, limit - _position)], cancellationToken);
-            _position += read;
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
