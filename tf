@@ -105,7 +105,13 @@ case "$cmd" in
   build) setup; build ;;
   test)
     setup; build
-    dotnet test TransferFunctions.Local.slnf -c Release --no-build -nologo -v q "$@"
+    # One .trx per test project: on a failure each failed test is printed again at the end with its message.
+    results="$ROOT/TestResults/tf"; rm -rf "$results"
+    if ! dotnet test TransferFunctions.Local.slnf -c Release --no-build -nologo -v q \
+        --logger "trx;LogFilePrefix=tests" --results-directory "$results" "$@"; then
+      "$TF_PYTHON" build/test-failures.py "$results" >&2 || true
+      exit 1
+    fi
     ;;
   demo) setup; build; transfer demo "$@" ;;
   bench)

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Azure.Storage.Blobs;
+using TransferFunctions.Pipeline.Tests.TestSupport;
 
 namespace TransferFunctions.Azure.Tests.TestSupport;
 
@@ -44,13 +45,28 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public BlobServiceClient ServiceClient() => new(ConnectionString);
 
-    /// <summary>Starts Azurite over <paramref name="location"/> (created if missing) on a free loopback port.</summary>
+    /// <summary>
+    /// Starts Azurite over <paramref name="location"/> (created if missing) on a free loopback port below the ephemeral
+    /// range (<see cref="LoopbackPorts"/>), so that it can be started again on the same port after an outage; another
+    /// process that binds the port first only costs a new port.
+    /// </summary>
     public static async Task<AzuriteProcess> StartAsync(string location)
     {
         Directory.CreateDirectory(location);
-        var azurite = new AzuriteProcess(FindAzurite(), location, FreeLoopbackPort());
-        await azurite.StartAsync();
-        return azurite;
+        var executable = FindAzurite();
+        for (var attempt = 1; ; attempt++)
+        {
+            var azurite = new AzuriteProcess(executable, location, LoopbackPorts.Free());
+            try
+            {
+                await azurite.StartAsync();
+                return azurite;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && azurite.Output().Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                await azurite.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Starts the process again on the same folder and port (after <see cref="StopAsync"/>).</summary>
@@ -199,13 +215,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"Could not find tools/azurite above {AppContext.BaseDirectory}; the Azure tests run from the repository's build output.");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> AcceptsConnectionsAsync(int port)

@@ -15,6 +15,7 @@ using TransferFunctions.Functions.Steps;
 using TransferFunctions.Pipeline.Orchestration;
 using TransferFunctions.Pipeline.Steps;
 using TransferFunctions.Pipeline.Storage;
+using TransferFunctions.Pipeline.Tests.TestSupport;
 
 namespace TransferFunctions.Functions.Tests.TestSupport;
 
@@ -93,7 +94,7 @@ public sealed class DurableTestApp : IAsyncDisposable
             var containers = ActivatorUtilities.CreateInstance<ContainerStepFunctions>(provider);
             var none = CancellationToken.None;
             DurableTaskTestHost? started = null;
-            var host = started = await DurableTaskTestHost.StartAsync(r =>
+            void Register(DurableTaskRegistry r)
             {
                 r.AddOrchestratorFunc<JsonElement>(DurableNames.AdaptModel, context => adapt.AdaptModel(context));
                 r.AddActivityFunc<JsonElement, JsonElement>(DurableNames.RunStep, (_, input) => adapt.RunStep(input, none));
@@ -106,13 +107,34 @@ public sealed class DurableTestApp : IAsyncDisposable
                 r.AddActivityFunc<string>(DurableNames.StopStepJob, (_, input) => containers.StopStepJob(input, none));
                 r.AddActivityFunc<string, JsonElement>(DurableNames.ReadStepOutput, (_, input) => containers.ReadStepOutput(input, none));
                 more?.Invoke(r);
-            }, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
+            }
+
+            var host = started = await StartHostAsync(Register);
             return new DurableTestApp(host, provider, storeRoot);
         }
         catch
         {
             await provider.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The test host's gRPC sidecar on a port of our choosing: its default, a random port in 30000-40000, is mostly inside
+    /// the kernel's ephemeral range, where any outgoing connection on the machine may hold it (<see cref="LoopbackPorts"/>).
+    /// A port another process bound first costs a new port, not the test.
+    /// </summary>
+    private static async Task<DurableTaskTestHost> StartHostAsync(Action<DurableTaskRegistry> register)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DurableTaskTestHost.StartAsync(register, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = LoopbackPorts.Free() });
+            }
+            catch (Exception e) when (attempt < 3 && LoopbackPorts.IsAddressInUse(e))
+            {
+            }
         }
     }
 
