@@ -171,15 +171,25 @@ public sealed class AzureBlobObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(content);
         var effective = condition ?? WriteCondition.Always;
+        var writeId = Guid.NewGuid().ToString("N");
         return CallAsync("write", key, async () =>
         {
             try
             {
-                return await UploadAsync(key, content, ToRequestConditions(effective), cancellationToken).ConfigureAwait(false);
+                return await UploadAsync(key, content, ToRequestConditions(effective), writeId, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (IsPreconditionFailure(e))
             {
-                throw new PreconditionFailedException(key, effective, (await PropertiesOrNullAsync(key, cancellationToken).ConfigureAwait(false))?.ETag);
+                var current = await WrittenAsync(key, cancellationToken).ConfigureAwait(false);
+                if (current is { } written && written.WriteId == writeId)
+                {
+                    // The service applied an earlier attempt of this very call and its answer was lost (a connection reset
+                    // after the request, a timeout); the client's retry then met its own write. It is this call's success.
+                    _logger.LogInformation("Write of {Key} was applied by an earlier attempt whose response was lost; its retry met it", key);
+                    return written.Properties;
+                }
+
+                throw new PreconditionFailedException(key, effective, current?.Properties.ETag);
             }
             catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.InvalidBlockList)
             {
@@ -367,9 +377,16 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     private BlockBlobClient LeaseMarker(string key) => _container.GetBlockBlobClient(LeaseMarkerName(key));
 
-    private async Task<ObjectProperties> UploadAsync(string key, Stream content, BlobRequestConditions? conditions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Metadata every write carries: a fresh id per call, by which a conditional write whose response was lost recognizes
+    /// that the service applied it (its retry fails the condition against its own write).
+    /// </summary>
+    internal const string WriteIdMetadata = "tfwrite";
+
+    private async Task<ObjectProperties> UploadAsync(string key, Stream content, BlobRequestConditions? conditions, string writeId, CancellationToken cancellationToken)
     {
         var blob = Blob(key);
+        var metadata = new Dictionary<string, string> { [WriteIdMetadata] = writeId };
         var current = ArrayPool<byte>.Shared.Rent(_blockSize);
         var spare = (byte[]?)null;
         Task? staging = null;
@@ -379,7 +396,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             if (count < _blockSize)
             {
                 using var whole = new MemoryStream(current, 0, count, writable: false);
-                var put = await blob.UploadAsync(whole, new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+                var put = await blob.UploadAsync(whole, new BlobUploadOptions { Conditions = conditions, Metadata = metadata }, cancellationToken).ConfigureAwait(false);
                 return new ObjectProperties(key, count, put.Value.ETag.ToString(), put.Value.LastModified);
             }
 
@@ -402,7 +419,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
                 count = next;
             }
 
-            var commit = await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            var commit = await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions { Conditions = conditions, Metadata = metadata }, cancellationToken).ConfigureAwait(false);
             return new ObjectProperties(key, size, commit.Value.ETag.ToString(), commit.Value.LastModified);
         }
         finally
@@ -445,12 +462,17 @@ public sealed class AzureBlobObjectStore : IObjectStore
         return filled;
     }
 
-    private async Task<ObjectProperties?> PropertiesOrNullAsync(string key, CancellationToken cancellationToken)
+    private async Task<ObjectProperties?> PropertiesOrNullAsync(string key, CancellationToken cancellationToken) =>
+        (await WrittenAsync(key, cancellationToken).ConfigureAwait(false))?.Properties;
+
+    /// <summary>The object's properties and the id of the write that made it (null for objects written before writes carried one).</summary>
+    private async Task<(ObjectProperties Properties, string? WriteId)?> WrittenAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
             var properties = (await Blob(key).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            return new ObjectProperties(key, properties.ContentLength, properties.ETag.ToString(), properties.LastModified);
+            return (new ObjectProperties(key, properties.ContentLength, properties.ETag.ToString(), properties.LastModified),
+                properties.Metadata.TryGetValue(WriteIdMetadata, out var id) ? id : null);
         }
         catch (RequestFailedException e) when (IsBlobNotFound(e))
         {

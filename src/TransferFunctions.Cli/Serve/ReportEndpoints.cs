@@ -30,6 +30,6 @@ public static class ReportEndpoints
             download.Content,
             contentType,
             lastModified: download.Properties.LastModified,
-            entityTag: new EntityTagHeaderValue("\"" + download.Properties.ETag + "\""));
+            entityTag: new EntityTagHeaderValue(ReportFiles.EntityTag(download.Properties.ETag)));
     }
 }

@@ -23,15 +23,31 @@ public sealed class ReportHttpFunctions(IObjectStore store, ILogger<ReportHttpFu
         ApiProblems.HandleAsync(request, logger, async () =>
         {
             var (key, contentType) = ReportFiles.Resolve(id, file);
+            // A dashboard polling a report it has asks with If-None-Match: answer from the object's properties, no body read.
+            if (request.Headers.TryGetValues("If-None-Match", out var conditions)
+                && await store.GetPropertiesAsync(key, cancellationToken) is { } current
+                && ReportFiles.IsNotModified(string.Join(',', conditions), ReportFiles.EntityTag(current.ETag)))
+            {
+                return Answer(request, HttpStatusCode.NotModified, current, contentType: null);
+            }
+
             var stored = await store.ReadAsync(key, cancellationToken)
                 ?? throw ReportFiles.Missing(id, file!, key);
-            var response = request.CreateResponse(HttpStatusCode.OK);
-            response.Headers.Add("Content-Type", contentType);
-            response.Headers.Add("X-Content-Type-Options", "nosniff");
-            response.Headers.Add("Content-Security-Policy", ReportContentSecurityPolicy);
-            response.Headers.Add("Cache-Control", "no-cache");
-            response.Headers.Add("ETag", "\"" + stored.ETag + "\"");
+            var response = Answer(request, HttpStatusCode.OK, stored.Properties, contentType);
             await response.Body.WriteAsync(stored.Content, cancellationToken);
             return response;
         }, cancellationToken);
+
+    /// <summary>The headers a report answer carries, a 304 as much as a 200 (RFC 9110 15.4.5: the validators and cache policy).</summary>
+    private static HttpResponseData Answer(HttpRequestData request, HttpStatusCode status, ObjectProperties properties, string? contentType)
+    {
+        var response = request.CreateResponse(status);
+        if (contentType is not null) response.Headers.Add("Content-Type", contentType);
+        response.Headers.Add("X-Content-Type-Options", "nosniff");
+        response.Headers.Add("Content-Security-Policy", ReportContentSecurityPolicy);
+        response.Headers.Add("Cache-Control", "no-cache");
+        response.Headers.Add("ETag", ReportFiles.EntityTag(properties.ETag));
+        response.Headers.Add("Last-Modified", properties.LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        return response;
+    }
 }

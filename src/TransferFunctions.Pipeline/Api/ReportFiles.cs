@@ -49,6 +49,26 @@ public static class ReportFiles
         return (key, contentType);
     }
 
+    /// <summary>A store ETag as an HTTP entity tag (quoted, strong).</summary>
+    public static string EntityTag(string storeETag) => "\"" + storeETag.Trim('"') + "\"";
+
+    /// <summary>
+    /// Whether an <c>If-None-Match</c> header names <paramref name="entityTag"/> (or is <c>*</c>), so a GET answers 304 Not
+    /// Modified. The comparison is the weak one RFC 9110 (13.1.2) prescribes for this header: <c>W/"x"</c> matches <c>"x"</c>.
+    /// </summary>
+    public static bool IsNotModified(string? ifNoneMatch, string entityTag)
+    {
+        if (string.IsNullOrWhiteSpace(ifNoneMatch)) return false;
+        foreach (var part in ifNoneMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "*") return true;
+            var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+            if (string.Equals(tag, entityTag, StringComparison.Ordinal)) return true;
+        }
+
+        return false;
+    }
+
     /// <summary>The error when the file is valid but the run has none.</summary>
     public static NotFoundException Missing(string id, string file, string key) =>
         new($"Run '{id}' has no file '{file}' (no {key} in the store).");

@@ -29,6 +29,7 @@ public sealed class ObservedStepExecutor(IStepExecutor inner, ILogger<ObservedSt
             outcome = "ok";
             if (Examples(output) is { } examples) activity?.SetTag(PipelineTelemetry.ExamplesTag, examples);
             if (activity is not null) TagSplits(activity, output);
+            if (RanOn(output) is { } resolved) activity?.SetTag(PipelineTelemetry.DeviceTag, resolved);
             if (output.ValueKind == JsonValueKind.Object && output.TryGetProperty("cacheHit", out var hit) && hit.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 PipelineTelemetry.FeatureCacheLookups.Add(1, new KeyValuePair<string, object?>("tf.cache_hit", hit.GetBoolean()));
             return output;
@@ -63,6 +64,15 @@ public sealed class ObservedStepExecutor(IStepExecutor inner, ILogger<ObservedSt
         if (output.TryGetProperty("splitCounts", out var counts) && counts.ValueKind == JsonValueKind.Object)
             return counts.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).Sum(p => p.Value.GetInt64());
         return null;
+    }
+
+    /// <summary>The device a step ran on: <c>device</c> of the extract step's report, <c>hyperparameters.device</c> of a trained model.</summary>
+    private static string? RanOn(JsonElement output)
+    {
+        if (output.ValueKind != JsonValueKind.Object) return null;
+        if (output.TryGetProperty("device", out var d) && d.ValueKind == JsonValueKind.String) return d.GetString();
+        return output.TryGetProperty("hyperparameters", out var h) && h.ValueKind == JsonValueKind.Object
+               && h.TryGetProperty("device", out var hd) && hd.ValueKind == JsonValueKind.String ? hd.GetString() : null;
     }
 
     /// <summary>Training steps (<see cref="Steps.TrainedModel"/>) report their data's split sizes; each becomes a span attribute.</summary>

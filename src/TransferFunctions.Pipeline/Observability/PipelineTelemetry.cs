@@ -16,6 +16,10 @@ public static class PipelineTelemetry
     public const string ProjectTag = "tf.project";
     public const string RunTag = "tf.run";
     public const string StepTag = "tf.step";
+    /// <summary>
+    /// The engine device of a step: the one requested (<c>auto</c>, …) when it starts, replaced by the one the step ran
+    /// on (<c>cpu</c>, <c>cuda:0</c>) when the step reports it (feature extraction and the training steps do).
+    /// </summary>
     public const string DeviceTag = "tf.device";
     public const string ExamplesTag = "tf.examples";
 

@@ -15,5 +15,6 @@ namespace TransferFunctions.Pipeline.Steps;
 /// <param name="ExamplesComputed">Examples whose features this step computed (only the new ones); 0 in journals of older versions.</param>
 /// <param name="ExamplesCached">Examples whose features came from the cache; 0 in journals of older versions.</param>
 /// <param name="ExtractionSeconds">Time spent getting the features (cache lookups and extraction), without the transferability scores.</param>
+/// <param name="Device">The device the backbone ran on (<c>cpu</c>, <c>cuda:0</c>), as resolved; null in journals of older versions.</param>
 public sealed record FeatureReport(string CacheKey, bool CacheHit, double LogMe, double? LogMeRandomBackbone, double? DomainMmd, int FeatureDimension, double Seconds,
-    int ExamplesComputed = 0, int ExamplesCached = 0, double? ExtractionSeconds = null);
+    int ExamplesComputed = 0, int ExamplesCached = 0, double? ExtractionSeconds = null, string? Device = null);

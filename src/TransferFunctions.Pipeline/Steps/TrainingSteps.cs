@@ -69,7 +69,8 @@ public sealed class TrainingSteps(IObjectStore store, BaseModelResolver bases, M
                 mmd = TransferAnalysis.DomainDistance(basePackage.Model, source.Inputs, target.TrainInputs, cancellationToken: cancellationToken).SquaredMmd;
         }
         return new FeatureReport(StoreFeatureCache.FolderOf(features.BackboneDigest), features.CacheHit, logMe.Score, randomScore.Score, mmd, (int)basePackage.Model.FeatureDimension,
-            watch.Elapsed.TotalSeconds, features.ExamplesComputed, features.ExamplesCached, extraction.Elapsed.TotalSeconds);
+            watch.Elapsed.TotalSeconds, features.ExamplesComputed, features.ExamplesCached, extraction.Elapsed.TotalSeconds,
+            TransferFunctions.Learning.Engine.EngineDevice.Describe(computeDevice));
     }, cancellationToken);
 
     public Task<TrainedModel> AdaptAsync(TrainRequest request, CancellationToken cancellationToken) => Task.Run(async () =>

@@ -200,6 +200,15 @@ public abstract class HttpApiContract
         Assert.Equal(ReportFiles.ContentSecurityPolicy, report.Header("Content-Security-Policy"));
         Assert.Equal("nosniff", report.Header("X-Content-Type-Options"));
         Assert.Contains("invalid-data", report.Text);
+        // A client that has the page asks whether it changed: 304 with the validators and no body, unless its tag is another.
+        var tag = report.Header("ETag");
+        Assert.Matches("^\"[^\"]+\"$", tag);
+        var unchanged = await SendAsync("GET", $"{ReportsPath}/my-run-1/report.html", null, ("If-None-Match", $"\"other\", W/{tag}"));
+        Assert.Equal((304, "", tag), (unchanged.Status, unchanged.Text, unchanged.Header("ETag")));
+        Assert.Equal("no-cache", unchanged.Header("Cache-Control"));
+        var changed = await SendAsync("GET", $"{ReportsPath}/my-run-1/report.html", null, ("If-None-Match", "\"other\""));
+        Assert.Equal(200, changed.Status);
+        Assert.Equal(report.Text, changed.Text);
         AssertProblem(await SendAsync("GET", $"{ReportsPath}/my-run-1/journal"), 404, "Only report files", $"{ReportsPath}/my-run-1/journal");
         AssertProblem(await SendAsync("GET", $"{ReportsPath}/my-run-1/nothing.html"), 404, "Run 'my-run-1' has no file 'nothing.html'", $"{ReportsPath}/my-run-1/nothing.html");
 

@@ -97,6 +97,13 @@ public sealed class AdaptModelPipelineTests(TargetBatches batches, ITestOutputHe
                 Assert.Equal(expected, ((long)span.GetTagItem("tf.examples.train")!, (long)span.GetTagItem("tf.examples.validation")!, (long)span.GetTagItem("tf.examples.test")!));
                 Assert.Equal(expected.Item1 + expected.Item2 + expected.Item3, (long)span.GetTagItem("tf.examples")!);
             }
+
+            // The host asks for "auto" (no Engine:Device); the compute spans say what that became on this machine.
+            foreach (var step in new[] { StepNames.ExtractFeatures, StepNames.Adapt, StepNames.TrainScratch })
+            {
+                var span = Assert.Single(spans, a => (string?)a.GetTagItem("tf.run") == "first-model-run" && (string?)a.GetTagItem("tf.step") == step);
+                Assert.Equal("cpu", span.GetTagItem("tf.device"));
+            }
         }
 
         var html = await File.ReadAllTextAsync(Path.Combine(_folder.Path, "runs", "first-model-run", "report.html"), Ct);
