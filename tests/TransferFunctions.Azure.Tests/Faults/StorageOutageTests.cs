@@ -134,8 +134,10 @@ public sealed partial class StorageOutageTests(ITestOutputHelper output) : IAsyn
         else
         {
             version = await pipeline.ExpectPromotedOnceAsync(first);
-            Assert.Equal(2, pipeline.Probe.Started(StepNames.Promote));
-            output.WriteLine($"the runner's own call gave up first: the run resumed from its journal and published v{version}");
+            // At least the interrupted promote and the resumed one; on a slow machine a resume can meet the store still down.
+            var promotes = pipeline.Probe.Started(StepNames.Promote);
+            Assert.True(promotes >= 2, $"promote started {promotes} time(s); the resumed run should have promoted again");
+            output.WriteLine($"the runner's own call gave up first: the run resumed from its journal ({promotes} promote starts) and published v{version}");
         }
 
         // The abandoned publication left its claim and weights, never its card: it is not a version.
