@@ -105,6 +105,8 @@ case "$cmd" in
   build) setup; build ;;
   test)
     setup; build
+    # Two test projects run at a time, in the solution's order: the Azure tests (mostly waiting on outages and timers)
+    # start first beside the CPU-bound ones, and the long ones before the short (quiet machine: about 14 min in all).
     # One .trx per test project: on a failure each failed test is printed again at the end with its message.
     results="$ROOT/TestResults/tf"; rm -rf "$results"
     if ! dotnet test TransferFunctions.Local.slnf -c Release --no-build -nologo -v q \
