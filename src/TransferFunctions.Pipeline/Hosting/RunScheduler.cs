@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TransferFunctions.Pipeline.Orchestration;
@@ -155,25 +154,20 @@ public sealed class RunScheduler : IRunScheduler, IAsyncDisposable
     private async Task ExecuteAsync(ScheduledRun run)
     {
         var token = _stopping.Token;
-        // The retry budget counts from the first of consecutive failed attempts, not from the run's start: a run that
-        // trained for an hour and then meets a held lease or a store outage gets the whole budget.
-        Stopwatch? failingSince = null;
+        var streak = new RetryStreak(_options.ConflictRetryLimit, TimeProvider.System);
         try
         {
             while (true)
             {
-                var attempt = Stopwatch.StartNew();
+                var attempt = streak.StartAttempt();
                 try
                 {
                     _logger.LogInformation("Executing run {RunId} of project {Project}", run.RunId, run.Project);
                     await _executeRun(run.RunId, token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception ex) when (ex is RunConflictException or TimeoutException or IOException && !token.IsCancellationRequested
-                                           && (failingSince is null || attempt.Elapsed >= _options.ConflictRetryLimit || failingSince.Elapsed < _options.ConflictRetryLimit))
+                catch (Exception ex) when ((ex is RunConflictException or TimeoutException or IOException) && !token.IsCancellationRequested && streak.ShouldRetry(attempt))
                 {
-                    // An attempt that ran longer than the budget did work before it failed: a new streak begins.
-                    if (failingSince is null || attempt.Elapsed >= _options.ConflictRetryLimit) failingSince = Stopwatch.StartNew();
                     // Usually the lease of a process that crashed mid-run: it expires, then the run is ours. A store lock that
                     // timed out (its holder stalled, not dead: a stopped or swapped-out process) is as passing, and so is a
                     // store that did not answer (an IOException after its client's own retries): the run resumes from its

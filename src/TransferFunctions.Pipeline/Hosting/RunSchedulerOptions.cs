@@ -20,7 +20,8 @@ public sealed record RunSchedulerOptions
 
     /// <summary>
     /// Stop retrying a run held by another runner after this long (that runner is alive and will finish it), or one whose
-    /// store keeps failing (it resumes at the next start); counted from the first of consecutive failed attempts.
+    /// store keeps failing (it resumes at the next start); counted from the first of consecutive failed attempts
+    /// (<see cref="RetryStreak"/>). Zero: such a run is not retried.
     /// </summary>
     public TimeSpan ConflictRetryLimit { get; set; } = TimeSpan.FromMinutes(2);
 
