@@ -1,6 +1,4 @@
 using System.Text;
-using Azure.Core.Pipeline;
-using Azure.Storage.Blobs;
 using TransferFunctions.Azure.Storage;
 using TransferFunctions.Azure.Tests.TestSupport;
 using TransferFunctions.Pipeline.Storage;
@@ -19,10 +17,7 @@ public sealed class LostResponseTests(AzuriteFixture azurite)
     private async Task<(AzureBlobObjectStore Store, ResponseLosingHandler Network)> StoreAsync(string container, int uploadBlockSize = AzureBlobStoreOptions.DefaultUploadBlockSize)
     {
         var network = new ResponseLosingHandler();
-        var options = AzureBlobObjectStore.ClientOptions(new AzureBlobStoreOptions());
-        options.Transport = new HttpClientTransport(new HttpClient(network));
-        await azurite.ServiceClient().GetBlobContainerClient(container).CreateIfNotExistsAsync();
-        return (new AzureBlobObjectStore(new BlobServiceClient(azurite.ConnectionString, options).GetBlobContainerClient(container), uploadBlockSize), network);
+        return (await azurite.StoreThroughAsync(network, container, uploadBlockSize), network);
     }
 
     [Fact]

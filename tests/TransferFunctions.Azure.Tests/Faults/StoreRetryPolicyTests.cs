@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using Azure.Core.Pipeline;
-using Azure.Storage.Blobs;
 using TransferFunctions.Azure.Storage;
 using TransferFunctions.Azure.Tests.TestSupport;
 using TransferFunctions.Pipeline.Tests.TestSupport;
@@ -39,11 +37,7 @@ public sealed class StoreRetryPolicyTests(AzuriteFixture azurite)
     public async Task A_service_that_answers_503_is_retried_then_reported_with_status_and_error_code()
     {
         using var busy = new BusyHandler();
-        var options = AzureBlobObjectStore.ClientOptions(new AzureBlobStoreOptions());
-        options.Transport = new HttpClientTransport(new HttpClient(busy));
-        var container = new BlobServiceClient(azurite.ConnectionString, options).GetBlobContainerClient("busy");
-        await azurite.ServiceClient().GetBlobContainerClient("busy").CreateIfNotExistsAsync();
-        var store = new AzureBlobObjectStore(container);
+        var store = await azurite.StoreThroughAsync(busy, "busy");
         busy.Busy = true;
 
         var error = await Assert.ThrowsAsync<IOException>(() => store.WriteAsync("models/m/v1/model.json", "{}"u8.ToArray()));

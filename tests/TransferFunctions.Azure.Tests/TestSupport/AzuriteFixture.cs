@@ -1,4 +1,6 @@
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using TransferFunctions.Azure.Storage;
 
 namespace TransferFunctions.Azure.Tests.TestSupport;
 
@@ -28,6 +30,18 @@ public sealed class AzuriteFixture : IAsyncLifetime
         var container = ServiceClient().GetBlobContainerClient($"{purpose}-{Guid.NewGuid():N}"[..Math.Min(63, purpose.Length + 33)]);
         await container.CreateAsync();
         return container;
+    }
+
+    /// <summary>
+    /// A store on <paramref name="container"/> (created if missing) with the store's own client options, whose requests
+    /// go through <paramref name="network"/> (a test's fault injector in front of this Azurite).
+    /// </summary>
+    public async Task<AzureBlobObjectStore> StoreThroughAsync(HttpMessageHandler network, string container, int uploadBlockSize = AzureBlobStoreOptions.DefaultUploadBlockSize)
+    {
+        var options = AzureBlobObjectStore.ClientOptions(new AzureBlobStoreOptions());
+        options.Transport = new HttpClientTransport(new HttpClient(network));
+        await ServiceClient().GetBlobContainerClient(container).CreateIfNotExistsAsync();
+        return new AzureBlobObjectStore(new BlobServiceClient(ConnectionString, options).GetBlobContainerClient(container), uploadBlockSize);
     }
 
     public async Task InitializeAsync()

@@ -54,19 +54,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         Directory.CreateDirectory(location);
         var executable = FindAzurite();
-        for (var attempt = 1; ; attempt++)
+        return await LoopbackPorts.StartOnFreePortAsync(async port =>
         {
-            var azurite = new AzuriteProcess(executable, location, LoopbackPorts.Free());
+            var azurite = new AzuriteProcess(executable, location, port);
             try
             {
                 await azurite.StartAsync();
                 return azurite;
             }
-            catch (InvalidOperationException) when (attempt < 3 && azurite.Output().Contains("EADDRINUSE", StringComparison.Ordinal))
+            catch
             {
                 await azurite.DisposeAsync();
+                throw;
             }
-        }
+        });
     }
 
     /// <summary>Starts the process again on the same folder and port (after <see cref="StopAsync"/>).</summary>

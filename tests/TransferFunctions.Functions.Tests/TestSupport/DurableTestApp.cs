@@ -124,19 +124,9 @@ public sealed class DurableTestApp : IAsyncDisposable
     /// the kernel's ephemeral range, where any outgoing connection on the machine may hold it (<see cref="LoopbackPorts"/>).
     /// A port another process bound first costs a new port, not the test.
     /// </summary>
-    private static async Task<DurableTaskTestHost> StartHostAsync(Action<DurableTaskRegistry> register)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DurableTaskTestHost.StartAsync(register, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = LoopbackPorts.Free() });
-            }
-            catch (Exception e) when (attempt < 3 && LoopbackPorts.IsAddressInUse(e))
-            {
-            }
-        }
-    }
+    private static Task<DurableTaskTestHost> StartHostAsync(Action<DurableTaskRegistry> register) =>
+        LoopbackPorts.StartOnFreePortAsync(port =>
+            DurableTaskTestHost.StartAsync(register, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = port }));
 
     public async ValueTask DisposeAsync()
     {

@@ -20,7 +20,7 @@ public static class LoopbackPorts
     /// <summary>
     /// A port that no one in this process was given before and that nothing listens on now, on 127.0.0.1 and ::1 (a
     /// server bound to "localhost" takes both). Another process may still bind it first; the range is wide enough that
-    /// this is rare, and a caller that starts a server retries with a new port when binding fails.
+    /// this is rare, and <see cref="StartOnFreePortAsync"/> retries with a new port when binding fails.
     /// </summary>
     public static int Free()
     {
@@ -37,11 +37,29 @@ public static class LoopbackPorts
         throw new InvalidOperationException($"No free loopback port in {Lowest}-{below - 1}.");
     }
 
-    /// <summary>Whether <paramref name="e"/> says a server could not listen because its port was taken.</summary>
-    public static bool IsAddressInUse(Exception e) => e switch
+    /// <summary>
+    /// Starts a server on a <see cref="Free"/> port; when another process bound the port first, tries again on a new one
+    /// (twice at most). <paramref name="start"/> cleans up after itself when it throws.
+    /// </summary>
+    public static async Task<T> StartOnFreePortAsync<T>(Func<int, Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(Free());
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="e"/> says a server could not listen because its port was taken (.NET's or Node's words).</summary>
+    private static bool IsAddressInUse(Exception e) => e switch
     {
         SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
-        _ when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) => true,
+        _ when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("EADDRINUSE", StringComparison.Ordinal) => true,
         _ => e.InnerException is not null && IsAddressInUse(e.InnerException),
     };
 
